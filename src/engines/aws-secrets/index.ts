@@ -1,0 +1,1 @@
+export { createAwsSecretsBackend } from "./backend.js";

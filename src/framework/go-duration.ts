@@ -1,0 +1,97 @@
+// Go's duration text, exactly: `time.ParseDuration`, `time.Duration.String` and go-secure-stdlib's
+// `parseutil.ParseDurationSecond` (a bare integer is seconds, `Nd` is days). Vault clients send
+// these strings and read them back, so the formatting must match byte for byte.
+import type { Nanoseconds } from "../logical/index.js";
+
+const UNIT_NS: Record<string, bigint> = {
+  ns: 1n,
+  us: 1_000n,
+  "µs": 1_000n, // U+00B5 micro sign
+  "μs": 1_000n, // U+03BC Greek mu
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+};
+
+const MAX_INT64 = 2n ** 63n - 1n;
+
+export class DurationError extends Error {
+  override readonly name = "DurationError";
+}
+
+const quote = (s: string): string => JSON.stringify(s);
+
+/** `time.ParseDuration`: `[-+]?([0-9]*(\.[0-9]*)?[a-z]+)+`, or a lone "0". */
+export function parseGoDuration(input: string): Nanoseconds {
+  const invalid = (): DurationError => new DurationError(`time: invalid duration ${quote(input)}`);
+  let s = input;
+  let negative = false;
+  if (s.startsWith("-") || s.startsWith("+")) {
+    negative = s.startsWith("-");
+    s = s.slice(1);
+  }
+  if (s === "0") return 0n;
+  if (s === "") throw invalid();
+  let total = 0n;
+  while (s !== "") {
+    const number = /^(\d*)(?:\.(\d*))?/.exec(s);
+    const whole = number?.[1] ?? "";
+    const fraction = number?.[2];
+    if (whole === "" && (fraction === undefined || fraction === "")) throw invalid();
+    s = s.slice(number?.[0].length ?? 0);
+    const unitMatch = /^[^.\d]+/.exec(s);
+    if (unitMatch === null) throw new DurationError(`time: missing unit in duration ${quote(input)}`);
+    const unit = unitMatch[0];
+    const scale = UNIT_NS[unit];
+    if (scale === undefined) throw new DurationError(`time: unknown unit ${quote(unit)} in duration ${quote(input)}`);
+    s = s.slice(unit.length);
+    let value = BigInt(whole === "" ? "0" : whole) * scale;
+    if (fraction !== undefined && fraction !== "") {
+      // Go truncates the fraction toward zero at nanosecond precision.
+      value += (BigInt(fraction) * scale) / 10n ** BigInt(fraction.length);
+    }
+    total += value;
+    if (total > MAX_INT64 + (negative ? 1n : 0n)) throw invalid();
+  }
+  return negative ? -total : total;
+}
+
+/**
+ * go-secure-stdlib `ParseDurationSecond` for strings: "" is 0, an integer is seconds, `Nd` is
+ * days, anything else goes through `time.ParseDuration`. The error texts are Go's.
+ */
+export function parseDurationSecond(input: string): Nanoseconds {
+  if (input === "") return 0n;
+  if (/^[+-]?\d+$/.test(input)) return BigInt(input) * 1_000_000_000n;
+  if (input.endsWith("d")) {
+    const days = input.slice(0, -1);
+    if (!/^[+-]?\d+$/.test(days)) throw new DurationError(`strconv.ParseInt: parsing ${quote(days)}: invalid syntax`);
+    return BigInt(days) * 86_400n * 1_000_000_000n;
+  }
+  return parseGoDuration(input);
+}
+
+/** Go's fractional formatting: trailing zeros dropped, no dot when nothing remains. */
+function fractional(value: bigint, digits: number): string {
+  const scale = 10n ** BigInt(digits);
+  const whole = value / scale;
+  const frac = (value % scale).toString().padStart(digits, "0").replace(/0+$/, "");
+  return frac === "" ? whole.toString() : `${whole}.${frac}`;
+}
+
+/** `time.Duration.String`: "30m0s", "12h0m0s", "1.5s", "500ms", "0s". */
+export function formatGoDuration(ns: Nanoseconds): string {
+  if (ns === 0n) return "0s";
+  const sign = ns < 0n ? "-" : "";
+  const abs = ns < 0n ? -ns : ns;
+  if (abs < 1_000n) return `${sign}${abs}ns`;
+  if (abs < 1_000_000n) return `${sign}${fractional(abs, 3)}µs`;
+  if (abs < 1_000_000_000n) return `${sign}${fractional(abs, 6)}ms`;
+  const hours = abs / 3_600_000_000_000n;
+  const minutes = (abs / 60_000_000_000n) % 60n;
+  const seconds = fractional(abs % 60_000_000_000n, 9);
+  if (hours > 0n) return `${sign}${hours}h${minutes}m${seconds}s`;
+  if (minutes > 0n) return `${sign}${minutes}m${seconds}s`;
+  return `${sign}${seconds}s`;
+}

@@ -1,0 +1,202 @@
+// Vault's `pb.Backend` service (≈ Vault sdk/plugin/grpc_backend_server.go). One process may serve
+// many mounts: Vault tags every call with `multiplex_id` metadata and we keep one backend
+// instance, with its own brokered storage, per id (protocol.md §4.4, §4.6).
+import * as grpc from "@grpc/grpc-js";
+import type { BackendHandlers } from "../generated/pb/Backend.js";
+import type { HandleRequestReply } from "../generated/pb/HandleRequestReply.js";
+import type { Request__Output } from "../generated/pb/Request.js";
+import {
+  toLogicalError,
+  type Backend,
+  type BackendFactory,
+  type BackendType,
+  type Request,
+  type Storage,
+} from "../logical/index.js";
+import type { Broker } from "../plugin/broker.js";
+import type { HclogLogger } from "../plugin/logger.js";
+import { toProtoError } from "./errors.js";
+import { GrpcStorage } from "./storage-client.js";
+import { GrpcSystemView } from "./system-view-client.js";
+import { logicalResponseToProto, protoRequestToLogical, specialPathsToProto } from "./translation.js";
+
+export const MULTIPLEX_ID_KEY = "multiplex_id";
+/** The instance key when the host sends no multiplex_id (non-multiplexed hosts, test harnesses). */
+const SINGLE = "single";
+
+const BACKEND_TYPE_NUMBERS: Record<BackendType, number> = { logical: 1, credential: 2 };
+
+interface Instance {
+  backend: Backend;
+  storage: Storage;
+  release(): void;
+}
+
+export interface BackendServerOptions {
+  factory: BackendFactory;
+  type: BackendType;
+  broker: Broker;
+  logger: HclogLogger;
+}
+
+/** Reads the one multiplex_id Vault attaches; more than one is a host error. */
+export function multiplexId(metadata: grpc.Metadata): string {
+  const values = metadata.get(MULTIPLEX_ID_KEY);
+  if (values.length > 1) throw new Error(`expected exactly one ${MULTIPLEX_ID_KEY}, got ${values.length}`);
+  const [value] = values;
+  return value === undefined || value === "" ? SINGLE : String(value);
+}
+
+function missingInstance(id: string): grpc.ServiceError {
+  const err = new Error(`no backend instance for ${MULTIPLEX_ID_KEY} ${JSON.stringify(id)}: Setup has not run`) as grpc.ServiceError;
+  err.code = grpc.status.FAILED_PRECONDITION;
+  err.details = err.message;
+  err.metadata = new grpc.Metadata();
+  return err;
+}
+
+export class BackendServer {
+  readonly #instances = new Map<string, Instance>();
+
+  constructor(private readonly options: BackendServerOptions) {}
+
+  /** How many mounts this process currently serves. */
+  get instanceCount(): number {
+    return this.#instances.size;
+  }
+
+  /** Cleans every instance up, for process shutdown. */
+  async cleanupAll(): Promise<void> {
+    const instances = [...this.#instances.values()];
+    this.#instances.clear();
+    await Promise.allSettled(instances.map(async (instance) => {
+      try {
+        await instance.backend.cleanup();
+      } finally {
+        instance.release();
+      }
+    }));
+  }
+
+  #lookup(metadata: grpc.Metadata): { id: string; instance: Instance | undefined } {
+    const id = multiplexId(metadata);
+    return { id, instance: this.#instances.get(id) };
+  }
+
+  async #handle(instance: Instance, wire: Request__Output | null): Promise<HandleRequestReply> {
+    let request: Request;
+    try {
+      if (wire === null) throw new Error("request is missing");
+      request = protoRequestToLogical(wire, instance.storage);
+    } catch (err) {
+      return { err: toProtoError(err) };
+    }
+    try {
+      const response = await instance.backend.handleRequest(request);
+      return response === undefined ? {} : { response: logicalResponseToProto(response) };
+    } catch (err) {
+      const logical = toLogicalError(err);
+      if (logical.kind === "internal") {
+        this.options.logger.error("request failed", { path: request.path, operation: request.operation, error: logical.message });
+      }
+      return { err: toProtoError(logical) };
+    }
+  }
+
+  readonly handlers: BackendHandlers = {
+    Setup: (call, callback) => {
+      void (async () => {
+        const id = multiplexId(call.metadata);
+        const { broker_id: brokerId, Config: config, backendUUID } = call.request;
+        const channel = await this.options.broker.dial(brokerId);
+        const storage = new GrpcStorage(channel);
+        const release = (): void => this.options.broker.release(channel);
+        try {
+          const backend = await this.options.factory({
+            storage,
+            system: new GrpcSystemView(channel),
+            logger: this.options.logger.named(config["plugin_name"] ?? "backend"),
+            backendUuid: backendUUID,
+            config,
+          });
+          const previous = this.#instances.get(id);
+          this.#instances.set(id, { backend, storage, release });
+          if (previous !== undefined) {
+            await previous.backend.cleanup().finally(previous.release);
+          }
+          return {};
+        } catch (err) {
+          release();
+          throw err;
+        }
+      })().then(
+        () => callback(null, { err: "" }),
+        (err: unknown) => callback(null, { err: toLogicalError(err).message }),
+      );
+    },
+
+    Initialize: (call, callback) => {
+      const { id, instance } = this.#lookup(call.metadata);
+      if (instance === undefined) return callback(missingInstance(id));
+      instance.backend.initialize(instance.storage).then(
+        () => callback(null, {}),
+        (err: unknown) => callback(null, { err: toProtoError(err) }),
+      );
+    },
+
+    Type: (_call, callback) => {
+      callback(null, { type: BACKEND_TYPE_NUMBERS[this.options.type] });
+    },
+
+    SpecialPaths: (call, callback) => {
+      const { instance } = this.#lookup(call.metadata);
+      callback(null, { paths: specialPathsToProto(instance?.backend.specialPaths() ?? {}) });
+    },
+
+    HandleRequest: (call, callback) => {
+      const { id, instance } = this.#lookup(call.metadata);
+      if (instance === undefined) return callback(missingInstance(id));
+      void this.#handle(instance, call.request.request).then((reply) => callback(null, reply));
+    },
+
+    HandleExistenceCheck: (call, callback) => {
+      const { id, instance } = this.#lookup(call.metadata);
+      if (instance === undefined) return callback(missingInstance(id));
+      const wire = call.request.request;
+      void (async () => {
+        try {
+          if (wire === null) throw new Error("request is missing");
+          const result = await instance.backend.handleExistenceCheck(protoRequestToLogical(wire, instance.storage));
+          return { check_found: result.found, exists: result.exists };
+        } catch (err) {
+          return { check_found: false, exists: false, err: toProtoError(err) };
+        }
+      })().then((reply) => callback(null, reply));
+    },
+
+    InvalidateKey: (call, callback) => {
+      const { instance } = this.#lookup(call.metadata);
+      if (instance === undefined) return callback(null, {});
+      instance.backend.invalidateKey(call.request.key).then(
+        () => callback(null, {}),
+        (err: unknown) => {
+          this.options.logger.warn("invalidate failed", { key: call.request.key, error: toLogicalError(err).message });
+          callback(null, {});
+        },
+      );
+    },
+
+    Cleanup: (call, callback) => {
+      const { id, instance } = this.#lookup(call.metadata);
+      if (instance === undefined) return callback(null, {});
+      this.#instances.delete(id);
+      instance.backend
+        .cleanup()
+        .catch((err: unknown) => this.options.logger.warn("cleanup failed", { error: toLogicalError(err).message }))
+        .finally(() => {
+          instance.release();
+          callback(null, {});
+        });
+    },
+  };
+}

@@ -1,0 +1,22 @@
+// The error table between logical errors and `pb.ProtoError` (protocol.md §5.6). For the
+// sentinel types (5–10) Vault ignores err_msg and rebuilds its own sentinel, which keeps
+// identity checks like `err == logical.ErrUnsupportedOperation` working across the wire.
+import type { ProtoError } from "../generated/pb/ProtoError.js";
+import { toLogicalError, type LogicalErrorKind } from "../logical/index.js";
+
+export const PROTO_ERROR_TYPES: Record<LogicalErrorKind, number> = {
+  user: 1,
+  internal: 2,
+  coded: 3,
+  "bad-request": 4,
+  "unsupported-operation": 5,
+  "unsupported-path": 6,
+  "invalid-request": 7,
+  "permission-denied": 8,
+  unrecoverable: 10,
+};
+
+export function toProtoError(err: unknown): ProtoError {
+  const logical = toLogicalError(err);
+  return { err_type: PROTO_ERROR_TYPES[logical.kind], err_msg: logical.message, err_code: String(logical.code) };
+}

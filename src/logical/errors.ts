@@ -1,0 +1,82 @@
+/**
+ * The closed set of errors a backend can raise (≈ Vault `sdk/logical/errors.go`). The gRPC layer
+ * maps each kind to its `ProtoError` type; anything else becomes an internal error (500).
+ */
+export type LogicalErrorKind =
+  | "unsupported-operation"
+  | "unsupported-path"
+  | "invalid-request"
+  | "permission-denied"
+  | "unrecoverable"
+  | "user"
+  | "internal"
+  | "coded"
+  | "bad-request";
+
+export class LogicalError extends Error {
+  override readonly name = "LogicalError";
+
+  constructor(
+    readonly kind: LogicalErrorKind,
+    message: string,
+    /** HTTP status, only for `coded`. */
+    readonly code = 0,
+  ) {
+    super(message);
+  }
+}
+
+/** The operation is not declared on the path (HTTP 405). */
+export class UnsupportedOperationError extends LogicalError {
+  constructor() {
+    super("unsupported-operation", "unsupported operation");
+  }
+}
+
+/** No path matches (HTTP 404). */
+export class UnsupportedPathError extends LogicalError {
+  constructor() {
+    super("unsupported-path", "unsupported path");
+  }
+}
+
+/** A malformed request (HTTP 400); on revoke it makes the lease irrevocable at once. */
+export class InvalidRequestError extends LogicalError {
+  constructor() {
+    super("invalid-request", "invalid request");
+  }
+}
+
+export class PermissionDeniedError extends LogicalError {
+  constructor() {
+    super("permission-denied", "permission denied");
+  }
+}
+
+/** Tells Vault to stop retrying a revocation. */
+export class UnrecoverableError extends LogicalError {
+  constructor() {
+    super("unrecoverable", "unrecoverable error");
+  }
+}
+
+/** A problem with the caller's input that is raised rather than returned as an error response. */
+export class UserError extends LogicalError {
+  constructor(message: string) {
+    super("user", message);
+  }
+}
+
+/** An explicit HTTP status with a message (≈ `logical.CodedError`). */
+export class CodedError extends LogicalError {
+  constructor(status: number, message: string) {
+    super("coded", message, status);
+  }
+}
+
+/** Normalises anything thrown into a LogicalError; unknown failures become `internal`. */
+export function toLogicalError(err: unknown): LogicalError {
+  if (err instanceof LogicalError) return err;
+  if (err instanceof Error) return new LogicalError("internal", err.message);
+  return new LogicalError("internal", String(err));
+}

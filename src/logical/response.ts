@@ -1,0 +1,33 @@
+import type { Auth, Secret } from "./lease.js";
+
+/** What a backend answers (≈ Vault `logical.Response`). */
+export interface Response {
+  /** `null` data is sent to Vault as JSON `null` (nil map), which some operations require. */
+  data?: Record<string, unknown> | null;
+  secret?: Secret;
+  auth?: Auth;
+  redirect?: string;
+  warnings?: string[];
+  headers?: Record<string, string[]>;
+}
+
+/**
+ * A user-facing failure: Vault returns it as HTTP 400 with this text in `errors`
+ * (≈ `logical.ErrorResponse`). Use it for input problems; throw for everything else.
+ */
+export function errorResponse(message: string): Response {
+  return { data: { error: message } };
+}
+
+/** True when the response is an error response (only `error`, or `error` + `data`). */
+export function isErrorResponse(response: Response | undefined): boolean {
+  const data = response?.data;
+  if (data === undefined || data === null || typeof data["error"] !== "string") return false;
+  const keys = Object.keys(data);
+  return keys.length === 1 || (keys.length === 2 && "data" in data);
+}
+
+/** The `{"keys": [...]}` shape of a list reply, sorted like Vault's. */
+export function listResponse(keys: readonly string[]): Response {
+  return { data: { keys: [...keys].sort() } };
+}
