@@ -122,7 +122,7 @@ export class BackendServer {
           const previous = this.#instances.get(id);
           this.#instances.set(id, { backend, storage, release });
           if (previous !== undefined) {
-            await previous.backend.cleanup().finally(previous.release);
+            await previous.backend.cleanup().finally(() => previous.release());
           }
           return {};
         } catch (err) {

@@ -27,7 +27,7 @@ export interface PluginRuntime {
   logger: HclogLogger;
   env: Env;
   /** Runs before the process exits on Shutdown or SIGTERM; errors are logged. */
-  onShutdown(hook: () => Promise<void>): void;
+  onShutdown: (hook: () => Promise<void>) => void;
 }
 
 export interface ServeOptions {
@@ -39,6 +39,8 @@ export interface ServeOptions {
 
 /** Hard limit for a graceful stop; the host SIGKILLs 2 s after Shutdown. */
 const SHUTDOWN_DEADLINE_MS = 1_500;
+/** Time for replies already being written to reach the host before connections are cut. */
+const FLUSH_GRACE_MS = 100;
 
 export async function serve(options: ServeOptions): Promise<void> {
   const env = options.env ?? process.env;
@@ -82,18 +84,21 @@ export async function serve(options: ServeOptions): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.debug("plugin shutting down", { reason });
-    const forced = setTimeout(() => process.exit(0), SHUTDOWN_DEADLINE_MS);
-    forced.unref();
+    const exit = (): never => {
+      removeSocket(socket.path);
+      process.exit(0);
+    };
+    setTimeout(exit, SHUTDOWN_DEADLINE_MS).unref();
     void Promise.allSettled(hooks.map((hook) => hook())).then((results) => {
       for (const result of results) {
         if (result.status === "rejected") logger.error("shutdown hook failed", { error: String(result.reason) });
       }
+      // The host's broker and stdio streams never end on their own: close our halves, give
+      // in-flight replies (Shutdown's own) a moment to flush, then cut what is left.
       stdio.close();
       broker.close();
-      server.tryShutdown(() => {
-        removeSocket(socket.path);
-        process.exit(0);
-      });
+      setTimeout(() => server.forceShutdown(), FLUSH_GRACE_MS).unref();
+      server.tryShutdown(exit);
     });
   };
 
