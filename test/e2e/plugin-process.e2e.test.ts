@@ -11,6 +11,7 @@ import { getJson } from "../../src/logical/index.js";
 import { protos } from "../../src/plugin/proto.js";
 import { generateServerCertificate } from "../../src/plugin/mtls.js";
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../../src/plugin/handshake.js";
+import type { SpecialPathsReply__Output } from "../../src/generated/pb/SpecialPathsReply.js";
 import { metadataFor, startFakeHost, unary, type FakeHost } from "../helpers/fake-vault-host.js";
 
 const PLUGIN = new URL("../../dist/vault-plugin-secrets-aws", import.meta.url).pathname;
@@ -72,11 +73,9 @@ describe("dist/vault-plugin-secrets-aws as Vault launches it", () => {
     });
 
     it("declares the WAL prefix local and config/root seal-wrapped", async () => {
-      const reply = await unary<{ paths: { local_storage: string[]; seal_wrap_storage: string[] } }>((cb) =>
-        host.backend.SpecialPaths({}, metadataFor(mount), cb),
-      );
-      expect(reply.paths.local_storage).toEqual(["wal/"]);
-      expect(reply.paths.seal_wrap_storage).toContain("config/root");
+      const reply = await unary<SpecialPathsReply__Output>((cb) => host.backend.SpecialPaths({}, metadataFor(mount), cb));
+      expect(reply.paths?.local_storage).toEqual(["wal/"]);
+      expect(reply.paths?.seal_wrap_storage).toContain("config/root");
     });
 
     it("reads nothing before config/lease is written", async () => {

@@ -56,7 +56,7 @@ export async function startFakeHost(pluginPath: string, extraEnv: Record<string,
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! });
+    const rl = createInterface({ input: child.stdout });
     const timer = setTimeout(() => reject(new Error(`no handshake within 10 s; stderr: ${stderr}`)), 10_000);
     rl.once("line", (l) => {
       clearTimeout(timer);
