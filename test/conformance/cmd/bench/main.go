@@ -194,7 +194,7 @@ func main() {
 	res.RSS.AfterRequestsMB = after
 	res.RSS.RequestsBefore = done
 	if peak, err := readStatusKB(p.Pid, "VmHWM"); err == nil {
-		res.RSS.PeakMB = peak / 1024
+		res.RSS.PeakMB = round(peak/1024, 1)
 	}
 
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)

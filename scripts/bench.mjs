@@ -1,0 +1,268 @@
+#!/usr/bin/env node
+// `npm run bench`: side-by-side performance of our AWS secrets plugin and a Go reference build of
+// the same engine, both driven exactly as Vault drives an external plugin (go-plugin v5, AutoMTLS,
+// InmemStorage served over the broker) by the Go command test/conformance/cmd/bench.
+//
+//   node scripts/bench.mjs [--no-build] [--requests N] [--launches N] [--ours FILE]
+//                          [--reference FILE] [--json]
+//
+// Steps: build dist/ (node scripts/build.mjs), build the Go bench command into
+// ${VNP_CACHE:-~/.cache/vault-node-plugins}/bin/, obtain the Go reference plugin (below), run the bench
+// on both files, print metric | ours | go reference | ratio and the targets.
+//
+// Go reference plugin, first that works:
+//   1. --reference FILE or $VNP_GO_REFERENCE (a prebuilt plugin file);
+//   2. the cached build from an earlier run, in <cache>/bin/;
+//   3. OpenBao's AWS secrets plugin, `go install github.com/openbao/openbao-plugins/secrets/aws/cmd/...@<pinned>`
+//      from the Go module proxy;
+//   4. Vault's builtin AWS secrets engine (module github.com/hashicorp/vault, pinned) served as an
+//      external plugin by a 10-line main generated in <cache>/ (never inside the repo).
+// Progress goes to stderr; the table (or --json) goes to stdout. Not part of `npm test`.
+//
+// Plain Node ESM, no npm dependencies.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const conformanceDir = path.join(root, 'test', 'conformance');
+
+const OPENBAO_MODULE = 'github.com/openbao/openbao-plugins';
+const OPENBAO_PATTERN = `${OPENBAO_MODULE}/secrets/aws/cmd/...`;
+// main of openbao/openbao-plugins, 2025-05-04 (commit 2ff5b9ee413b).
+const OPENBAO_VERSION = 'v0.0.0-20250504210342-2ff5b9ee413b';
+const VAULT_MODULE = 'github.com/hashicorp/vault';
+const VAULT_VERSION = 'v1.21.4';
+
+const TARGETS = { throughputRatio: 1.0, startMs: 150, idleRssMb: 60 };
+
+function parseArgs(argv) {
+  const o = { build: true, requests: 5000, launches: 10, json: false, ours: null, reference: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--no-build') o.build = false;
+    else if (a === '--json') o.json = true;
+    else if (a === '--requests') o.requests = Number(val());
+    else if (a === '--launches') o.launches = Number(val());
+    else if (a === '--ours') o.ours = path.resolve(val());
+    else if (a === '--reference') o.reference = path.resolve(val());
+    else if (a === '-h' || a === '--help') {
+      process.stdout.write(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 22).join('\n') + '\n');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a}`);
+  }
+  return o;
+}
+
+function cacheDir() {
+  return path.resolve(process.env.VNP_CACHE || path.join(os.homedir(), '.cache', 'vault-node-plugins'));
+}
+
+const say = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+
+/** Runs a command; resolves { code, stdout, stderr }. stderr is echoed unless quiet. */
+function run(cmd, args, { cwd = root, env = process.env, quiet = false, capture = false } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (!capture && !quiet) process.stderr.write(d);
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (!quiet) process.stderr.write(d);
+    });
+    child.on('error', (err) => reject(new Error(`cannot run ${cmd}: ${err.message}`)));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+async function must(cmd, args, opts) {
+  const r = await run(cmd, args, opts);
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}`);
+  return r;
+}
+
+const isExecutable = (p) => {
+  try {
+    const st = fs.statSync(p);
+    return st.isFile() && (st.mode & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+};
+
+async function buildBenchCommand(binDir) {
+  const out = path.join(binDir, 'vnp-bench');
+  say(`building the Go bench command -> ${out}`);
+  await must('go', ['build', '-o', out, './cmd/bench'], { cwd: conformanceDir });
+  return out;
+}
+
+/** Returns { path, label } of the Go reference plugin. */
+async function goReference(opts, cache) {
+  const binDir = path.join(cache, 'bin');
+  const given = opts.reference || process.env.VNP_GO_REFERENCE;
+  if (given) {
+    if (!isExecutable(given)) throw new Error(`Go reference ${given} is not an executable file`);
+    return { path: path.resolve(given), label: `given: ${path.basename(given)}` };
+  }
+
+  const openbaoBin = path.join(binDir, `openbao-secrets-aws-${OPENBAO_VERSION}`);
+  const vaultBin = path.join(binDir, `vault-builtin-aws-${VAULT_VERSION}`);
+  const openbaoLabel = `openbao-plugins secrets/aws ${OPENBAO_VERSION}`;
+  const vaultLabel = `vault builtin/logical/aws ${VAULT_VERSION}`;
+  if (isExecutable(openbaoBin)) return { path: openbaoBin, label: openbaoLabel };
+  if (isExecutable(vaultBin)) return { path: vaultBin, label: vaultLabel };
+
+  // Build outside the repository so no module of the reference ever lands in the work tree.
+  const goEnv = { ...process.env, GOFLAGS: '-mod=mod', GOWORK: 'off' };
+
+  say(`go install ${OPENBAO_PATTERN}@${OPENBAO_VERSION}`);
+  const gobin = fs.mkdtempSync(path.join(cache, 'gobin-'));
+  try {
+    const r = await run('go', ['install', `${OPENBAO_PATTERN}@${OPENBAO_VERSION}`], {
+      cwd: os.tmpdir(),
+      env: { ...goEnv, GOBIN: gobin },
+    });
+    const built = fs.readdirSync(gobin).map((f) => path.join(gobin, f)).filter(isExecutable);
+    if (r.code === 0 && built.length === 1) {
+      fs.renameSync(built[0], openbaoBin);
+      return { path: openbaoBin, label: openbaoLabel };
+    }
+    say(`OpenBao reference not available from the Go module proxy (go install exited ${r.code}); falling back to ${vaultLabel}`);
+  } finally {
+    fs.rmSync(gobin, { recursive: true, force: true });
+  }
+
+  const src = path.join(cache, `go-reference-vault-aws-${VAULT_VERSION}`);
+  fs.mkdirSync(src, { recursive: true });
+  fs.writeFileSync(path.join(src, 'go.mod'), 'module vnpgoreference\n\ngo 1.26\n');
+  fs.writeFileSync(
+    path.join(src, 'main.go'),
+    [
+      '// Generated by vault-node-plugins scripts/bench.mjs: serves Vault\'s builtin AWS secrets engine',
+      '// as an external (multiplexed) backend plugin, for benchmark comparison only.',
+      'package main',
+      '',
+      'import (',
+      '\t"os"',
+      '',
+      '\t"github.com/hashicorp/vault/builtin/logical/aws"',
+      '\t"github.com/hashicorp/vault/sdk/plugin"',
+      ')',
+      '',
+      'func main() {',
+      '\tif err := plugin.ServeMultiplex(&plugin.ServeOpts{BackendFactoryFunc: aws.Factory}); err != nil {',
+      '\t\tos.Exit(1)',
+      '\t}',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  say(`building ${vaultLabel} in ${src} (first time: downloads a few hundred MB of Go modules)`);
+  await must('go', ['get', `${VAULT_MODULE}@${VAULT_VERSION}`], { cwd: src, env: goEnv });
+  await must('go', ['mod', 'tidy'], { cwd: src, env: goEnv, quiet: true });
+  await must('go', ['build', '-o', vaultBin, '.'], { cwd: src, env: goEnv });
+  return { path: vaultBin, label: vaultLabel };
+}
+
+async function bench(benchBin, pluginPath, opts) {
+  say(`benchmarking ${pluginPath}`);
+  const r = await must(
+    benchBin,
+    ['-plugin', pluginPath, '-launches', String(opts.launches), '-requests', String(opts.requests), '-concurrency', '1,16'],
+    { capture: true },
+  );
+  return JSON.parse(r.stdout);
+}
+
+function fmt(v, digits = 1) {
+  if (v === null || v === undefined || Number.isNaN(v)) return '-';
+  if (typeof v === 'string') return v;
+  return v.toFixed(digits);
+}
+
+function table(ours, ref, refLabel) {
+  const byC = (r, c) => r.read.find((x) => x.concurrency === c) || {};
+  const rows = [
+    // [metric, ours, ref, digits, higherIsBetter]
+    ['start-to-handshake median (ms)', ours.start.median_ms, ref.start.median_ms, 1, false],
+  ];
+  for (const c of [1, 16]) {
+    const o = byC(ours, c);
+    const g = byC(ref, c);
+    rows.push([`read c=${c} p50 (ms)`, o.p50_ms, g.p50_ms, 3, false]);
+    rows.push([`read c=${c} p99 (ms)`, o.p99_ms, g.p99_ms, 3, false]);
+    rows.push([`read c=${c} throughput (req/s)`, o.rps, g.rps, 0, true]);
+  }
+  rows.push(['RSS idle after Setup (MB)', ours.rss.idle_mb, ref.rss.idle_mb, 1, false]);
+  rows.push([`RSS after ${ours.rss.requests_before_after_sample} requests (MB)`, ours.rss.after_requests_mb, ref.rss.after_requests_mb, 1, false]);
+  rows.push(['file size (MB)', ours.size_bytes / 1e6, ref.size_bytes / 1e6, 1, false]);
+
+  const header = ['metric', 'ours', 'go reference', 'ratio (ours/go)'];
+  const body = rows.map(([m, o, g, d]) => [m, fmt(o, d), fmt(g, d), o && g ? `${(o / g).toFixed(2)}x` : '-']);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  const out = [];
+  out.push(`ours:         ${ours.plugin} (${ours.plugin_version || 'no version'})`);
+  out.push(`go reference: ${ref.plugin} (${refLabel})`);
+  out.push(`host: ${ours.host_cpus} CPUs; ${ours.read[0]?.requests ?? '?'} reads per level after ${ours.rss.requests_before_after_sample - ours.read.reduce((a, r) => a + r.requests, 0)} warm-up/setup requests`);
+  out.push('');
+  out.push(line(header));
+  out.push(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of body) out.push(line(r));
+  out.push('');
+
+  const verdict = (ok) => (ok ? 'met' : 'NOT met');
+  const targets = [];
+  for (const c of [1, 16]) {
+    const ratio = byC(ours, c).rps / byC(ref, c).rps;
+    targets.push([`throughput c=${c} >= ${TARGETS.throughputRatio.toFixed(1)}x Go reference`, `${ratio.toFixed(2)}x`, ratio >= TARGETS.throughputRatio]);
+  }
+  targets.push([`start <= ${TARGETS.startMs} ms`, `${fmt(ours.start.median_ms)} ms`, ours.start.median_ms <= TARGETS.startMs]);
+  targets.push([`idle RSS <= ${TARGETS.idleRssMb} MB`, `${fmt(ours.rss.idle_mb)} MB`, ours.rss.idle_mb <= TARGETS.idleRssMb]);
+  out.push('targets:');
+  for (const [name, value, ok] of targets) out.push(`  ${verdict(ok).padEnd(7)}  ${name} (ours: ${value})`);
+  return { text: out.join('\n') + '\n', targets: targets.map(([name, value, ok]) => ({ name, value, met: ok })) };
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const cache = cacheDir();
+  const binDir = path.join(cache, 'bin');
+  fs.mkdirSync(binDir, { recursive: true });
+
+  if (opts.build && !opts.ours) {
+    say('node scripts/build.mjs');
+    await must(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { quiet: false });
+  }
+  const ours = opts.ours || path.join(root, 'dist', 'vault-plugin-secrets-aws');
+  if (!isExecutable(ours)) throw new Error(`plugin file ${ours} missing or not executable (run npm run build)`);
+
+  const benchBin = await buildBenchCommand(binDir);
+  const ref = await goReference(opts, cache);
+  say(`go reference: ${ref.path} (${ref.label})`);
+
+  const oursRes = await bench(benchBin, ours, opts);
+  const refRes = await bench(benchBin, ref.path, opts);
+  const t = table(oursRes, refRes, ref.label);
+  if (opts.json) {
+    process.stdout.write(JSON.stringify({ ours: oursRes, reference: { label: ref.label, ...refRes }, targets: t.targets }, null, 2) + '\n');
+  } else {
+    process.stdout.write(t.text);
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`[bench] ${err.message}\n`);
+  process.exit(1);
+});
