@@ -37,6 +37,11 @@ export interface BackendServerOptions {
   type: BackendType;
   broker: Broker;
   logger: HclogLogger;
+  /**
+   * Vault's v4 "metadata mode" launch (VAULT_PLUGIN_METADATA_MODE=true) may only ask for
+   * metadata; the Go SDK refuses requests then, and so do we.
+   */
+  metadataMode?: boolean;
 }
 
 /** Reads the one multiplex_id Vault attaches; more than one is a host error. */
@@ -48,8 +53,14 @@ export function multiplexId(metadata: grpc.Metadata): string {
 }
 
 function missingInstance(id: string): grpc.ServiceError {
-  const err = new Error(`no backend instance for ${MULTIPLEX_ID_KEY} ${JSON.stringify(id)}: Setup has not run`) as grpc.ServiceError;
-  err.code = grpc.status.FAILED_PRECONDITION;
+  return serviceError(grpc.status.FAILED_PRECONDITION, `no backend instance for ${MULTIPLEX_ID_KEY} ${JSON.stringify(id)}: Setup has not run`);
+}
+
+const METADATA_MODE_MESSAGE = "plugin server can not perform action while in metadata mode";
+
+function serviceError(code: grpc.status, message: string): grpc.ServiceError {
+  const err = new Error(message) as grpc.ServiceError;
+  err.code = code;
   err.details = err.message;
   err.metadata = new grpc.Metadata();
   return err;
@@ -76,6 +87,13 @@ export class BackendServer {
         instance.release();
       }
     }));
+  }
+
+  /** The instance a request-serving call is for, or the error to answer with. */
+  #serving(metadata: grpc.Metadata): Instance | grpc.ServiceError {
+    if (this.options.metadataMode === true) return serviceError(grpc.status.FAILED_PRECONDITION, METADATA_MODE_MESSAGE);
+    const { id, instance } = this.#lookup(metadata);
+    return instance ?? missingInstance(id);
   }
 
   #lookup(metadata: grpc.Metadata): { id: string; instance: Instance | undefined } {
@@ -136,8 +154,8 @@ export class BackendServer {
     },
 
     Initialize: (call, callback) => {
-      const { id, instance } = this.#lookup(call.metadata);
-      if (instance === undefined) return callback(missingInstance(id));
+      const instance = this.#serving(call.metadata);
+      if (instance instanceof Error) return callback(instance);
       instance.backend.initialize(instance.storage).then(
         () => callback(null, {}),
         (err: unknown) => callback(null, { err: toProtoError(err) }),
@@ -154,14 +172,14 @@ export class BackendServer {
     },
 
     HandleRequest: (call, callback) => {
-      const { id, instance } = this.#lookup(call.metadata);
-      if (instance === undefined) return callback(missingInstance(id));
+      const instance = this.#serving(call.metadata);
+      if (instance instanceof Error) return callback(instance);
       void this.#handle(instance, call.request.request).then((reply) => callback(null, reply));
     },
 
     HandleExistenceCheck: (call, callback) => {
-      const { id, instance } = this.#lookup(call.metadata);
-      if (instance === undefined) return callback(missingInstance(id));
+      const instance = this.#serving(call.metadata);
+      if (instance instanceof Error) return callback(instance);
       const wire = call.request.request;
       void (async () => {
         try {
@@ -175,8 +193,9 @@ export class BackendServer {
     },
 
     InvalidateKey: (call, callback) => {
-      const { instance } = this.#lookup(call.metadata);
-      if (instance === undefined) return callback(null, {});
+      const instance = this.#serving(call.metadata);
+      // Invalidation of an unknown mount is harmless; only metadata mode is an error.
+      if (instance instanceof Error) return this.options.metadataMode === true ? callback(instance) : callback(null, {});
       instance.backend.invalidateKey(call.request.key).then(
         () => callback(null, {}),
         (err: unknown) => {

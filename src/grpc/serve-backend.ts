@@ -3,6 +3,7 @@
 import type { PluginVersionHandlers } from "../generated/logical/PluginVersion.js";
 import type { PluginMultiplexingHandlers } from "../generated/pluginutil/multiplexing/PluginMultiplexing.js";
 import type { BackendFactory, BackendType } from "../logical/index.js";
+import { readVaultVariable } from "../plugin/handshake.js";
 import { serve } from "../plugin/serve.js";
 import { protos } from "../plugin/proto.js";
 import { BackendServer } from "./backend-server.js";
@@ -19,9 +20,15 @@ export interface ServeBackendOptions {
 export async function serveBackend(options: ServeBackendOptions): Promise<void> {
   await serve({
     name: options.name,
-    register: ({ server, broker, logger, onShutdown }) => {
+    register: ({ server, broker, logger, env, onShutdown }) => {
       const p = protos();
-      const backends = new BackendServer({ factory: options.factory, type: options.type, broker, logger });
+      const metadataMode = readVaultVariable(env, "PLUGIN_METADATA_MODE") === "true";
+      logger.debug("serving backend", {
+        version: options.version,
+        vault_version: readVaultVariable(env, "VERSION") ?? "",
+        metadata_mode: metadataMode,
+      });
+      const backends = new BackendServer({ factory: options.factory, type: options.type, broker, logger, metadataMode });
       server.addService(p.pb.Backend.service, backends.handlers);
       const version: PluginVersionHandlers = {
         Version: (_call, callback) => callback(null, { plugin_version: options.version }),

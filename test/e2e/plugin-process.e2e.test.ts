@@ -183,6 +183,12 @@ describe("process lifecycle", () => {
     await host.close();
   });
 
+  it("refuses requests in Vault's v4 metadata mode, as the Go SDK does", async () => {
+    const host = await startFakeHost(PLUGIN, { VAULT_PLUGIN_METADATA_MODE: "true", BAO_PLUGIN_METADATA_MODE: "true" });
+    await expect(host.setup("meta")).rejects.toThrow(/plugin server can not perform action while in metadata mode/);
+    await host.close();
+  });
+
   it("ignores SIGINT and stops on SIGTERM", async () => {
     const host = await startFakeHost(PLUGIN);
     host.child.kill("SIGINT");
