@@ -1,44 +1,42 @@
 // logical.SystemView over the brokered connection to Vault's `pb.SystemView` server.
-import * as grpc from "@grpc/grpc-js";
-import type { SystemViewClient } from "../generated/pb/SystemView.js";
+import type * as grpc from "@grpc/grpc-js";
+import type { SystemViewDefinition } from "../generated/pb/SystemView.js";
 import type { Nanoseconds, PluginEnvironment, SystemView } from "../logical/index.js";
 import { protos } from "../plugin/proto.js";
-import { call, throwIfErr } from "./unary.js";
+import { unaryCall } from "../plugin/unary.js";
+import { throwIfErr } from "./reply-errors.js";
 
 export class GrpcSystemView implements SystemView {
-  readonly #client: SystemViewClient;
+  readonly #methods: SystemViewDefinition = protos().pb.SystemView.service;
 
-  constructor(channel: grpc.Channel) {
-    const Client = protos().pb.SystemView;
-    this.#client = new Client("brokered", grpc.credentials.createInsecure(), { channelOverride: channel });
-  }
+  constructor(private readonly channel: grpc.Channel) {}
 
   async defaultLeaseTtl(): Promise<Nanoseconds> {
-    return BigInt((await call(this.#client.DefaultLeaseTTL.bind(this.#client), {})).TTL);
+    return BigInt((await unaryCall(this.channel, this.#methods.DefaultLeaseTTL, {})).TTL);
   }
 
   async maxLeaseTtl(): Promise<Nanoseconds> {
-    return BigInt((await call(this.#client.MaxLeaseTTL.bind(this.#client), {})).TTL);
+    return BigInt((await unaryCall(this.channel, this.#methods.MaxLeaseTTL, {})).TTL);
   }
 
   async tainted(): Promise<boolean> {
-    return (await call(this.#client.Tainted.bind(this.#client), {})).tainted;
+    return (await unaryCall(this.channel, this.#methods.Tainted, {})).tainted;
   }
 
   async cachingDisabled(): Promise<boolean> {
-    return (await call(this.#client.CachingDisabled.bind(this.#client), {})).disabled;
+    return (await unaryCall(this.channel, this.#methods.CachingDisabled, {})).disabled;
   }
 
   async replicationState(): Promise<number> {
-    return (await call(this.#client.ReplicationState.bind(this.#client), {})).state;
+    return (await unaryCall(this.channel, this.#methods.ReplicationState, {})).state;
   }
 
   async localMount(): Promise<boolean> {
-    return (await call(this.#client.LocalMount.bind(this.#client), {})).local;
+    return (await unaryCall(this.channel, this.#methods.LocalMount, {})).local;
   }
 
   async pluginEnv(): Promise<PluginEnvironment> {
-    const reply = await call(this.#client.PluginEnv.bind(this.#client), {});
+    const reply = await unaryCall(this.channel, this.#methods.PluginEnv, {});
     throwIfErr(reply.err, "plugin env");
     return {
       vaultVersion: reply.plugin_environment?.vault_version ?? "",
@@ -48,6 +46,6 @@ export class GrpcSystemView implements SystemView {
   }
 
   async generatePasswordFromPolicy(policyName: string): Promise<string> {
-    return (await call(this.#client.GeneratePasswordFromPolicy.bind(this.#client), { policy_name: policyName })).password;
+    return (await unaryCall(this.channel, this.#methods.GeneratePasswordFromPolicy, { policy_name: policyName })).password;
   }
 }

@@ -5,7 +5,7 @@
 import * as grpc from "@grpc/grpc-js";
 import type { ConnInfo, ConnInfo__Output } from "../generated/plugin/ConnInfo.js";
 import type { HclogLogger } from "./logger.js";
-import { MAX_MESSAGE_BYTES } from "./limits.js";
+import { GRPC_OPTIONS } from "./limits.js";
 
 /** How long a dial waits for its ConnInfo, and an unclaimed ConnInfo is kept (Go uses 5 s). */
 const CONN_INFO_WAIT_MS = 10_000;
@@ -91,8 +91,7 @@ export class Broker {
       // The target is a socket path; the host's certificate names `localhost`.
       "grpc.ssl_target_name_override": "localhost",
       "grpc.default_authority": "localhost",
-      "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
-      "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
+      ...GRPC_OPTIONS,
     });
     this.#channels.add(channel);
     return channel;

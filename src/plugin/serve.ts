@@ -13,9 +13,10 @@ import {
   type Env,
 } from "./handshake.js";
 import { healthHandlers } from "./health.js";
-import { MAX_MESSAGE_BYTES } from "./limits.js";
+import { GRPC_OPTIONS } from "./limits.js";
 import { applySocketGroup, planUnixSocket, removeSocket } from "./listener.js";
 import { HclogLogger } from "./logger.js";
+import { leanAsyncResourceBind } from "./node-workarounds.js";
 import { generateServerCertificate } from "./mtls.js";
 import { protos } from "./proto.js";
 import { StdioService } from "./stdio.js";
@@ -59,6 +60,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     process.exit(1);
   }
 
+  leanAsyncResourceBind();
   const protocol = negotiateProtocol(env);
   if (!protocol.offered) {
     logger.warn("host did not offer plugin protocol 5; announcing 5 so it can report the mismatch", {
@@ -70,10 +72,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const own = hostCertPem === undefined || hostCertPem === "" ? undefined : generateServerCertificate();
   const tls: BrokerTls | undefined = own === undefined || hostCertPem === undefined ? undefined : { rootPem: hostCertPem, certPem: own.certPem, keyPem: own.keyPem };
 
-  const server = new grpc.Server({
-    "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
-    "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
-  });
+  const server = new grpc.Server(GRPC_OPTIONS);
   const broker = new Broker(tls, logger.named("broker"));
   const stdio = new StdioService();
   const hooks: (() => Promise<void>)[] = [];
