@@ -1,94 +1,179 @@
-// The declarative backend: routes a request to the first path whose pattern matches, picks the
-// operation's handler, and answers the operations Vault sends to every backend (help, rollback,
-// renew, revoke). ≈ Vault sdk/framework/backend.go, reduced to what the tracer path needs.
+// The declarative backend (≈ Vault sdk/framework/backend.go): one request pipeline for every
+// engine. Global operations first (renew/revoke → secret dispatch or auth renew; rollback →
+// periodic function + WAL sweep), root help, then route → merge body and captures → pick the
+// operation → validate fields → handler → warnings about ignored and replaced parameters.
 import {
   UnsupportedOperationError,
   UnsupportedPathError,
+  UserError,
+  errorResponse,
   type Backend,
   type BackendConfig,
-  type BackendType,
   type ExistenceResult,
   type Request,
   type Response,
-  type SpecialPaths,
-  type Storage,
 } from "../logical/index.js";
-import { FieldData, type FieldSpecs } from "./field.js";
-import type { PathOperation, PathSpec } from "./path.js";
+import { createFieldData, unknownFields, validateFields } from "./field-data.js";
+import { pathHelp, rootHelp } from "./help.js";
+import { openApiDocument } from "./openapi.js";
+import { compilePaths, route, type CompiledPath, type RouteMatch } from "./router.js";
+import { dispatchSecretOperation, validateSecrets } from "./secret.js";
+import type { BackendSpec, FieldData, FieldSchemas, Handler, PathOperation, PathSpec } from "./types.js";
+import { DEFAULT_WAL_ROLLBACK_MIN_AGE_MS, multiErrorText, rollbackWal } from "./wal.js";
 
-export interface BackendSpec {
-  type: BackendType;
-  /** Root help text (`vault path-help <mount>`). */
-  help: string;
-  // Each path keeps its own field types; the list only needs the common shape.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- variance: handlers take narrower FieldData
-  paths: PathSpec<any>[];
-  specialPaths?: SpecialPaths;
-  initialize?: (storage: Storage) => Promise<void>;
-  invalidate?: (key: string) => Promise<void>;
-  clean?: () => Promise<void>;
+/** A built backend: the transport-facing interface plus what tests and tools need. */
+export interface FrameworkBackend extends Backend {
+  readonly spec: BackendSpec;
+  /** The path spec that would serve `path`, if any (≈ framework.Backend.Route). */
+  routeOf(path: string): PathSpec<FieldSchemas> | undefined;
 }
 
-interface CompiledPath {
-  regex: RegExp;
-  spec: PathSpec<FieldSpecs>;
-}
-
-const PATH_OPERATIONS = new Set<string>(["read", "create", "update", "delete", "list"]);
+const PATH_OPERATIONS: ReadonlySet<string> = new Set<PathOperation>([
+  "read",
+  "list",
+  "create",
+  "update",
+  "patch",
+  "delete",
+  "alias-lookahead",
+  "resolve-role",
+]);
 
 function isPathOperation(op: string): op is PathOperation {
   return PATH_OPERATIONS.has(op);
 }
 
-/** Validates the declaration and returns a backend; mistakes fail at start-up, not per request. */
-export function defineBackend(spec: BackendSpec, config: BackendConfig): Backend {
-  const compiled: CompiledPath[] = spec.paths.map((path: PathSpec<FieldSpecs>) => {
-    if (path.operations.create !== undefined && path.existenceCheck === undefined) {
-      throw new Error(`path ${path.pattern}: a create operation needs an existence check`);
+function handlerOf(path: CompiledPath, op: PathOperation): Handler<FieldSchemas> | undefined {
+  const declared = path.spec.operations[op];
+  if (declared === undefined) return undefined;
+  return typeof declared === "function" ? declared : declared.handler;
+}
+
+/** Body and captures merged, captures winning; with the parameters to warn about. */
+function mergeInput(match: RouteMatch, request: Request): { raw: Record<string, unknown>; ignored: string[]; replaced: string[] } {
+  const raw: Record<string, unknown> = { ...(request.data ?? {}) };
+  const ignored =
+    match.path.spec.takesArbitraryInput === true ? [] : unknownFields(match.path.spec.fields, request.data ?? {});
+  const replaced: string[] = [];
+  for (const [name, value] of Object.entries(match.captures)) {
+    if (raw[name] !== undefined && raw[name] !== null) replaced.push(name);
+    raw[name] = value;
+  }
+  return { raw, ignored, replaced };
+}
+
+function addWarnings(response: Response, ignored: string[], replaced: string[]): Response {
+  const warnings = [...(response.warnings ?? [])];
+  // Go prints string slices as [a b c].
+  if (ignored.length > 0) warnings.push(`Endpoint ignored these unrecognized parameters: [${[...ignored].sort().join(" ")}]`);
+  if (replaced.length > 0) {
+    warnings.push(`Endpoint replaced the value of these parameters with the values captured from the endpoint's path: [${replaced.join(" ")}]`);
+  }
+  return warnings.length === 0 ? response : { ...response, warnings };
+}
+
+/**
+ * Validates the declaration (patterns compile, create has an existence check, captures are
+ * declared fields) and returns the backend. Throws DeclarationError on a mistake, so an engine
+ * with a broken path fails at start-up.
+ */
+export function defineBackend(spec: BackendSpec, config: BackendConfig): FrameworkBackend {
+  const paths = compilePaths(spec.paths);
+  validateSecrets(spec.secrets ?? []);
+
+  const vaultVersion = async (): Promise<string> => {
+    try {
+      return (await config.system.pluginEnv()).vaultVersion || "unknown";
+    } catch {
+      return "unknown";
     }
-    return { regex: new RegExp(`^(?:${path.pattern})$`), spec: path };
-  });
-  void config;
-
-  const route = (path: string): CompiledPath | undefined => compiled.find((c) => c.regex.test(path));
-
-  const fieldData = (path: CompiledPath, request: Request): FieldData<FieldSpecs> => {
-    const captures = path.regex.exec(request.path)?.groups ?? {};
-    return new FieldData(path.spec.fields, { ...(request.data ?? {}), ...captures });
   };
 
-  const help = (request: Request): Response => {
-    const path = request.path === "" ? undefined : route(request.path);
-    if (path === undefined) return { data: { help: spec.help, see_also: null } };
-    const fields = Object.entries(path.spec.fields)
-      .map(([name, field]) => `    ${name} (${field.type})\n        ${field.description}`)
-      .join("\n\n");
-    const text = `Request:        ${request.path}\nMatching Route: ^${path.spec.pattern}$\n\n${path.spec.helpSynopsis.trim()}\n\n## PARAMETERS\n\n${fields}\n\n## DESCRIPTION\n\n${path.spec.helpDescription.trim()}`;
-    return { data: { help: text, see_also: null } };
+  const helpResponse = async (request: Request, path: CompiledPath | undefined): Promise<Response> => {
+    const prefix = typeof request.data?.["requestResponsePrefix"] === "string" ? request.data["requestResponsePrefix"] : "";
+    const openapi = openApiDocument(spec, {
+      requestResponsePrefix: prefix,
+      vaultVersion: await vaultVersion(),
+      ...(path === undefined ? {} : { only: path.spec }),
+    });
+    const help = path === undefined ? rootHelp(spec) : pathHelp(path.spec, request.path);
+    return { data: { help, see_also: null, openapi } };
   };
+
+  // ≈ handleRollback: the periodic function, then the WAL sweep; a failure of either is reported,
+  // and the sweep's error response (if any) is the reply.
+  const rollback = async (request: Request): Promise<Response | undefined> => {
+    const failures: string[] = [];
+    if (spec.periodic !== undefined) {
+      try {
+        await spec.periodic(request);
+      } catch (err) {
+        failures.push(err instanceof Error ? err.message : String(err));
+      }
+    }
+    let response: Response | undefined;
+    if (spec.walRollback !== undefined) {
+      const sweep = await rollbackWal(request.storage, spec.walRollback, request, spec.walRollbackMinAgeMs ?? DEFAULT_WAL_ROLLBACK_MIN_AGE_MS);
+      if (sweep.errors.length > 0) config.logger.warn("WAL rollback failed", { errors: sweep.errors.join("; ") });
+      response = sweep.response;
+    }
+    if (failures.length > 0) throw new Error(multiErrorText(failures));
+    return response;
+  };
+
+  const renewOrRevoke = async (request: Request): Promise<Response | undefined> => {
+    if (request.operation === "renew" && request.auth !== undefined) {
+      if (spec.authRenew === undefined) return errorResponse("this auth type doesn't support renew");
+      return spec.authRenew(request);
+    }
+    return dispatchSecretOperation(spec.secrets ?? [], request);
+  };
+
+  const fieldDataFor = (match: RouteMatch, raw: Record<string, unknown>): FieldData<FieldSchemas> =>
+    createFieldData(match.path.spec.fields, raw);
 
   return {
+    spec,
     type: spec.type,
+    routeOf: (path) => route(paths, path)?.path.spec,
     specialPaths: () => spec.specialPaths ?? {},
     initialize: (storage) => spec.initialize?.(storage) ?? Promise.resolve(),
     invalidateKey: (key) => spec.invalidate?.(key) ?? Promise.resolve(),
     cleanup: () => spec.clean?.() ?? Promise.resolve(),
 
     async handleRequest(request: Request): Promise<Response | undefined> {
-      if (request.operation === "help") return help(request);
-      if (!isPathOperation(request.operation)) throw new UnsupportedOperationError();
-      const path = route(request.path);
-      if (path === undefined) throw new UnsupportedPathError();
-      const handler = path.spec.operations[request.operation];
+      // Operations that belong to the backend, not to a path.
+      if (request.operation === "renew" || request.operation === "revoke") return renewOrRevoke(request);
+      if (request.operation === "rollback") return rollback(request);
+      if (request.path === "" && request.operation === "help") return helpResponse(request, undefined);
+
+      const match = route(paths, request.path);
+      if (match === undefined) throw new UnsupportedPathError();
+      const { raw, ignored, replaced } = mergeInput(match, request);
+
+      if (request.operation === "help") return helpResponse(request, match.path);
+      const handler = isPathOperation(request.operation) ? handlerOf(match.path, request.operation) : undefined;
       if (handler === undefined) throw new UnsupportedOperationError();
-      return handler(request, fieldData(path, request));
+
+      const validation = validateFields(match.path.spec.fields, raw);
+      if (!validation.ok) return errorResponse(`Field validation failed: ${validation.message}`);
+
+      const response = await handler(request, fieldDataFor(match, raw));
+      return response === undefined ? undefined : addWarnings(response, ignored, replaced);
     },
 
     async handleExistenceCheck(request: Request): Promise<ExistenceResult> {
-      const path = route(request.path);
-      const check = path?.spec.existenceCheck;
-      if (path === undefined || check === undefined) return { found: false, exists: false };
-      return { found: true, exists: await check(request, fieldData(path, request)) };
+      if (request.operation !== "create" && request.operation !== "update") {
+        throw new Error(`incorrect operation type ${request.operation} for an existence check`);
+      }
+      const match = route(paths, request.path);
+      if (match === undefined) throw new UnsupportedPathError();
+      const check = match.path.spec.existenceCheck;
+      if (check === undefined) return { found: false, exists: false };
+      const { raw } = mergeInput(match, request);
+      const validation = validateFields(match.path.spec.fields, raw);
+      if (!validation.ok) throw new UserError(validation.message);
+      return { found: true, exists: await check(request, fieldDataFor(match, raw)) };
     },
   };
 }

@@ -20,7 +20,18 @@ export class DurationError extends Error {
   override readonly name = "DurationError";
 }
 
-const quote = (s: string): string => JSON.stringify(s);
+/** Go's time.quote: printable ASCII kept (with `"` and `\\` escaped), every other byte as \\xHH. */
+function quote(s: string): string {
+  let out = '"';
+  for (const byte of Buffer.from(s, "utf8")) {
+    if (byte < 0x20 || byte >= 0x80) out += `\\x${byte.toString(16).padStart(2, "0")}`;
+    else {
+      const char = String.fromCharCode(byte);
+      out += char === '"' || char === "\\" ? `\\${char}` : char;
+    }
+  }
+  return `${out}"`;
+}
 
 /** `time.ParseDuration`: `[-+]?([0-9]*(\.[0-9]*)?[a-z]+)+`, or a lone "0". */
 export function parseGoDuration(input: string): Nanoseconds {
@@ -39,6 +50,8 @@ export function parseGoDuration(input: string): Nanoseconds {
     const whole = number?.[1] ?? "";
     const fraction = number?.[2];
     if (whole === "" && (fraction === undefined || fraction === "")) throw invalid();
+    // Go reads the leading integer first; one that overflows int64 makes the whole text invalid.
+    if (whole !== "" && BigInt(whole) > MAX_INT64) throw invalid();
     s = s.slice(number?.[0].length ?? 0);
     const unitMatch = /^[^.\d]+/.exec(s);
     if (unitMatch === null) throw new DurationError(`time: missing unit in duration ${quote(input)}`);

@@ -1,4 +1,47 @@
-export { defineBackend, type BackendSpec } from "./backend.js";
-export { FieldData, type FieldSpec, type FieldSpecs } from "./field.js";
-export { definePath, type Handler, type PathOperation, type PathSpec } from "./path.js";
+// The framework's public surface for engines.
+export { defineBackend, type FrameworkBackend } from "./backend.js";
+export { createFieldData, type FieldDataWithAliases } from "./field-data.js";
+export { field, type FieldOptions } from "./field-types.js";
 export { DurationError, formatGoDuration, parseDurationSecond, parseGoDuration } from "./go-duration.js";
+export { mergePatch, patchResource } from "./patch.js";
+export { definePath } from "./path.js";
+export {
+  genericNameRegex,
+  genericNameWithAtRegex,
+  matchAllRegex,
+  optionalGenericNameRegex,
+  optionalParamRegex,
+} from "./patterns.js";
+export { DeclarationError } from "./router.js";
+export * from "./types.js";
+export {
+  aliasLookaheadResponse,
+  authRenewResponse,
+  equivalentPolicies,
+  loginResponse,
+  newAuth,
+  parseAddrs,
+  parsePolicies,
+  populateAuth,
+  resolveRoleResponse,
+  sanitizePolicies,
+  type AuthRenewTerms,
+  type LoginOptions,
+} from "./auth.js";
+export { calculateTtl, calculateTtlFromSystem, leaseExtend, type LeaseTerms, type TtlInput, type TtlResult } from "./lease.js";
+export { KeyedLock } from "./locks.js";
+export { defineSecret, secretResponse, SECRET_TYPE_KEY } from "./secret.js";
+export { jsonCollection, jsonEntry, StoredValueError } from "./storage-json.js";
+export {
+  emptyTokenParams,
+  legacyTokenFields,
+  parseTokenFields,
+  tokenFields,
+  tokenParamsFromStorage,
+  tokenParamsResponseData,
+  tokenParamsToStorage,
+  upgradeStoredTokenParams,
+  withTokenFields,
+  type TokenParams,
+} from "./token-fields.js";
+export { DEFAULT_WAL_ROLLBACK_MIN_AGE_MS, deleteWal, getWal, listWal, putWal, WAL_PREFIX } from "./wal.js";

@@ -96,7 +96,11 @@ export async function serve(options: ServeOptions): Promise<void> {
       // in-flight replies (Shutdown's own) a moment to flush, then cut what is left.
       stdio.close();
       broker.close();
-      setTimeout(() => server.forceShutdown(), FLUSH_GRACE_MS).unref();
+      // (grpc-js only reports a finished tryShutdown when channelz is on, which it is not here.)
+      setTimeout(() => {
+        server.forceShutdown();
+        exit();
+      }, FLUSH_GRACE_MS).unref();
       server.tryShutdown(exit);
     });
   };

@@ -112,11 +112,16 @@ describe("dist/vault-plugin-secrets-aws as Vault launches it", () => {
     it.each([
       ["an unknown operation", { operation: "frobnicate", path: "config/lease" }, ERR.unsupportedOperation],
       ["an undeclared operation (DELETE)", { operation: "delete", path: "config/lease" }, ERR.unsupportedOperation],
-      ["rollback with nothing to do", { operation: "rollback", path: "" }, ERR.unsupportedOperation],
       ["an unknown path", { operation: "read", path: "no/such/path" }, ERR.unsupportedPath],
     ])("answers %s with the matching ProtoError type", async (_name, request, errType) => {
       const reply = await host.request(mount, { ...request, data: "null" });
       expect(reply.err?.err_type).toBe(errType);
+    });
+
+    it("answers rollback with nothing to do with neither response nor error, as Vault's framework does", async () => {
+      const reply = await host.request(mount, { operation: "rollback", path: "", data: "null" });
+      expect(reply.err).toBeNull();
+      expect(reply.response).toBeNull();
     });
 
     it("always answers root help with a response", async () => {
@@ -178,7 +183,7 @@ describe("process lifecycle", () => {
     await host.setup("m");
     const controller = new (protos().plugin.GRPCController)("p", grpc.credentials.createInsecure(), { channelOverride: host.channel });
     await unary((cb) => controller.Shutdown({}, cb));
-    expect(await waitForExit(host, 2_000)).toBe(0);
+    expect(await waitForExit(host, 1_000)).toBe(0);
     expect(existsSync(host.handshake[3] ?? "")).toBe(false);
     await host.close();
   });
@@ -195,7 +200,7 @@ describe("process lifecycle", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(host.child.exitCode).toBeNull();
     host.child.kill("SIGTERM");
-    expect(await waitForExit(host, 2_000)).toBe(0);
+    expect(await waitForExit(host, 1_000)).toBe(0);
     await host.close();
   });
 

@@ -59,3 +59,13 @@ describe("parseDurationSecond matches go-secure-stdlib ParseDurationSecond", () 
     expect(() => parseDurationSecond("xd")).toThrow('strconv.ParseInt: parsing "x": invalid syntax');
   });
 });
+
+describe("Go's quoting and overflow in duration errors", () => {
+  it.each([
+    ["non-ASCII bytes as \\x escapes", "rôle", 'time: invalid duration "r\\xc3\\xb4le"'],
+    ["quotes and backslashes escaped", 'a"b\\', 'time: invalid duration "a\\"b\\\\"'],
+    ["an overflowing leading number", "99999999999999999999x", 'time: invalid duration "99999999999999999999x"'],
+  ])("%s", (_name, text, message) => {
+    expect(() => parseGoDuration(text)).toThrow(message);
+  });
+});

@@ -1,15 +1,15 @@
 // The AWS secrets engine: dynamic IAM users and STS credentials.
 import { defineBackend } from "../../framework/index.js";
 import type { Backend, BackendConfig } from "../../logical/index.js";
+import { OPERATION_PREFIX } from "./constants.js";
 import { configLeasePath } from "./path-config-lease.js";
 
-const BACKEND_HELP = `The AWS backend dynamically generates AWS access keys for a set of
-IAM policies. The AWS access keys have a configurable lease set and
-are automatically revoked at the end of the lease.
+const BACKEND_HELP = `Issues AWS credentials on demand: IAM users with access keys, or temporary STS
+credentials (assumed roles, federation and session tokens), each under a lease that Vault renews
+and revokes.
 
-After mounting this backend, credentials to generate IAM keys must
-be configured with the "root" path and policies must be written using
-the "roles/" endpoints before any access keys can be generated.`;
+Configure the AWS credentials this mount acts with at "config/root", define what each credential
+may do under "roles/", then read "creds/<role>" or "sts/<role>" to obtain one.`;
 
 export function createAwsSecretsBackend(config: BackendConfig): Promise<Backend> {
   return Promise.resolve(
@@ -17,6 +17,7 @@ export function createAwsSecretsBackend(config: BackendConfig): Promise<Backend>
       {
         type: "logical",
         help: BACKEND_HELP,
+        operationPrefix: OPERATION_PREFIX,
         paths: [configLeasePath],
         specialPaths: { localStorage: ["wal/"], sealWrapStorage: ["config/root", "static-creds/"] },
       },
