@@ -44,6 +44,17 @@ describe("auth plumbing through a real server (test-only auth plugin)", () => {
     if (buildDir !== "") rmSync(buildDir, { recursive: true, force: true });
   });
 
+  it("lists roles sorted, and answers an empty list with 404 as Vault does", async () => {
+    expect((await srv().cli(["write", "auth/test/role/alpha", "password=x"])).code).toBe(0);
+    const list = parseCliJson(await srv().cli(["list", "-format=json", "auth/test/role"]));
+    expect(list).toEqual(["alpha", "dev"]);
+    expect((await srv().cli(["delete", "auth/test/role/alpha"])).code).toBe(0);
+    expect((await srv().cli(["delete", "auth/test/role/dev"])).code).toBe(0);
+    const empty = await srv().http("LIST", "/v1/auth/test/role");
+    expect(empty.status).toBe(404);
+    expect((await srv().cli(["write", "auth/test/role/dev", "password=s3cret", "token_policies=dev,ops", "token_ttl=1h", "token_max_ttl=2h"])).code).toBe(0);
+  });
+
   it("reads the role back with its token settings", async () => {
     const body = parseCliJson(await srv().cli(["read", "-format=json", "auth/test/role/dev"]));
     expect(body.data).toMatchObject({ token_policies: ["dev", "ops"], token_ttl: 3600, token_max_ttl: 7200, token_type: "default" });

@@ -156,6 +156,20 @@ describe('secrets-aws plugin in a real dev server', () => {
     expect(await cliRead('aws')).toMatchObject({ lease: '30m0s', lease_max: '12h0m0s' });
   }, 60_000);
 
+  it('DELETE aws/config/lease is a 405; an unknown path is a 404', async () => {
+    const del = await srv().http('DELETE', '/v1/aws/config/lease');
+    expect(del.status, del.text).toBe(405);
+    const missing = await srv().http('GET', '/v1/aws/no/such/path');
+    expect(missing.status, missing.text).toBe(404);
+  }, 60_000);
+
+  it('an unknown query parameter on a read gives a warning naming it', async () => {
+    await cliWrite('aws', 'lease=30m', 'lease_max=12h');
+    const res = await srv().http('GET', '/v1/aws/config/lease?colour=blue');
+    expect(res.status, res.text).toBe(200);
+    expect(res.text).toContain('Endpoint ignored these unrecognized parameters: [colour]');
+  }, 60_000);
+
   it('plugin reload keeps the stored values readable', async () => {
     const s = srv();
     await cliWrite('aws', 'lease=45m', 'lease_max=6h');
