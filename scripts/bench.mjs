@@ -4,7 +4,10 @@
 // InmemStorage served over the broker) by the Go command test/conformance/cmd/bench.
 //
 //   node scripts/bench.mjs [--no-build] [--requests N] [--launches N] [--ours FILE]
-//                          [--reference FILE] [--json]
+//                          [--reference FILE] [--json] [--no-creds] [--creds-requests N]
+//
+// The creds rows issue iam_user and assumed_role credentials against moto on 127.0.0.1 (started
+// here, scripts/lib/moto.mjs), the same server for both plugins.
 //
 // Steps: build dist/ (node scripts/build.mjs), build the Go bench command into
 // ${VNP_CACHE:-~/.cache/vault-node-plugins}/bin/, obtain the Go reference plugin (below), run the bench
@@ -24,7 +27,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const conformanceDir = path.join(root, 'test', 'conformance');
@@ -39,7 +42,7 @@ const VAULT_VERSION = 'v1.21.4';
 const TARGETS = { throughputRatio: 1.0, startMs: 150, idleRssMb: 60 };
 
 function parseArgs(argv) {
-  const o = { build: true, requests: 5000, launches: 10, json: false, ours: null, reference: null };
+  const o = { build: true, requests: 5000, launches: 10, json: false, ours: null, reference: null, creds: true, credsRequests: 200 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -48,12 +51,14 @@ function parseArgs(argv) {
     };
     if (a === '--no-build') o.build = false;
     else if (a === '--json') o.json = true;
+    else if (a === '--no-creds') o.creds = false;
+    else if (a === '--creds-requests') o.credsRequests = Number(val());
     else if (a === '--requests') o.requests = Number(val());
     else if (a === '--launches') o.launches = Number(val());
     else if (a === '--ours') o.ours = path.resolve(val());
     else if (a === '--reference') o.reference = path.resolve(val());
     else if (a === '-h' || a === '--help') {
-      process.stdout.write(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 22).join('\n') + '\n');
+      process.stdout.write(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 24).join('\n') + '\n');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -175,14 +180,25 @@ async function goReference(opts, cache) {
   return { path: vaultBin, label: vaultLabel };
 }
 
-async function bench(benchBin, pluginPath, opts) {
+async function bench(benchBin, pluginPath, opts, aws) {
   say(`benchmarking ${pluginPath}`);
+  const awsArgs = aws
+    ? ['-aws-endpoint', aws.endpoint, '-aws-access-key', aws.accessKeyId, '-aws-secret-key', aws.secretAccessKey, '-creds-requests', String(opts.credsRequests)]
+    : [];
   const r = await must(
     benchBin,
-    ['-plugin', pluginPath, '-launches', String(opts.launches), '-requests', String(opts.requests), '-concurrency', '1,16'],
+    ['-plugin', pluginPath, '-launches', String(opts.launches), '-requests', String(opts.requests), '-concurrency', '1,16', ...awsArgs],
     { capture: true },
   );
   return JSON.parse(r.stdout);
+}
+
+/** moto on loopback for the creds latency rows; both plugins issue against the same server. */
+async function startAws() {
+  const { startMoto } = await import(pathToFileURL(path.join(root, 'scripts', 'lib', 'moto.mjs')).href);
+  const moto = await startMoto({ sigv4: false, log: say });
+  const creds = moto.rootCredentials ?? { accessKeyId: 'test', secretAccessKey: 'test' };
+  return { endpoint: moto.endpoint, accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, reset: () => moto.reset(), stop: () => moto.stop() };
 }
 
 function fmt(v, digits = 1) {
@@ -203,6 +219,11 @@ function table(ours, ref, refLabel) {
     rows.push([`read c=${c} p50 (ms)`, o.p50_ms, g.p50_ms, 3, false]);
     rows.push([`read c=${c} p99 (ms)`, o.p99_ms, g.p99_ms, 3, false]);
     rows.push([`read c=${c} throughput (req/s)`, o.rps, g.rps, 0, true]);
+  }
+  for (const o of ours.creds ?? []) {
+    const g = (ref.creds ?? []).find((x) => x.role === o.role) || {};
+    rows.push([`creds ${o.credential_type} p50 (ms)`, o.p50_ms, g.p50_ms, 2, false]);
+    rows.push([`creds ${o.credential_type} p99 (ms)`, o.p99_ms, g.p99_ms, 2, false]);
   }
   rows.push(['RSS idle after Setup (MB)', ours.rss.idle_mb, ref.rss.idle_mb, 1, false]);
   rows.push([`RSS after ${ours.rss.requests_before_after_sample} requests (MB)`, ours.rss.after_requests_mb, ref.rss.after_requests_mb, 1, false]);
@@ -252,8 +273,16 @@ async function main() {
   const ref = await goReference(opts, cache);
   say(`go reference: ${ref.path} (${ref.label})`);
 
-  const oursRes = await bench(benchBin, ours, opts);
-  const refRes = await bench(benchBin, ref.path, opts);
+  const aws = opts.creds ? await startAws() : undefined;
+  let oursRes;
+  let refRes;
+  try {
+    oursRes = await bench(benchBin, ours, opts, aws);
+    await aws?.reset();
+    refRes = await bench(benchBin, ref.path, opts, aws);
+  } finally {
+    await aws?.stop();
+  }
   const t = table(oursRes, refRes, ref.label);
   if (opts.json) {
     process.stdout.write(JSON.stringify({ ours: oursRes, reference: { label: ref.label, ...refRes }, targets: t.targets }, null, 2) + '\n');

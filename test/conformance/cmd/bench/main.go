@@ -58,16 +58,17 @@ type rssStats struct {
 }
 
 type result struct {
-	Plugin        string      `json:"plugin"`
-	SizeBytes     int64       `json:"size_bytes"`
-	SHA256        string      `json:"sha256"`
-	PluginVersion string      `json:"plugin_version"`
-	Multiplexed   bool        `json:"multiplexed"`
-	Start         startStats  `json:"start"`
-	Read          []loadStats `json:"read"`
-	RSS           rssStats    `json:"rss"`
-	GoMaxProcs    int         `json:"host_cpus"`
-	Timestamp     string      `json:"timestamp"`
+	Plugin        string       `json:"plugin"`
+	SizeBytes     int64        `json:"size_bytes"`
+	SHA256        string       `json:"sha256"`
+	PluginVersion string       `json:"plugin_version"`
+	Multiplexed   bool         `json:"multiplexed"`
+	Start         startStats   `json:"start"`
+	Read          []loadStats  `json:"read"`
+	Creds         []credsStats `json:"creds,omitempty"`
+	RSS           rssStats     `json:"rss"`
+	GoMaxProcs    int          `json:"host_cpus"`
+	Timestamp     string       `json:"timestamp"`
 }
 
 func main() {
@@ -79,6 +80,10 @@ func main() {
 		warmup      = flag.Int("warmup", 200, "warm-up read requests before measuring")
 		concurrency = flag.String("concurrency", "1,16", "comma-separated concurrency levels")
 		verbose     = flag.Bool("v", false, "log go-plugin/plugin output to stderr")
+		awsEndpoint = flag.String("aws-endpoint", "", "AWS endpoint (IAM and STS) for the creds latency run; empty skips it")
+		awsKey      = flag.String("aws-access-key", "test", "access key for -aws-endpoint")
+		awsSecret   = flag.String("aws-secret-key", "test", "secret key for -aws-endpoint")
+		credsN      = flag.Int("creds-requests", 200, "creds reads per role for the creds latency run")
 	)
 	flag.Parse()
 	if *pluginPath == "" {
@@ -195,6 +200,14 @@ func main() {
 	res.RSS.RequestsBefore = done
 	if peak, err := readStatusKB(p.Pid, "VmHWM"); err == nil {
 		res.RSS.PeakMB = round(peak/1024, 1)
+	}
+
+	if *awsEndpoint != "" {
+		creds, err := measureCreds(ctx, abs, inst, awsTarget{Endpoint: *awsEndpoint, AccessKey: *awsKey, SecretKey: *awsSecret}, *credsN)
+		if err != nil {
+			fatal(err)
+		}
+		res.Creds = creds
 	}
 
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
