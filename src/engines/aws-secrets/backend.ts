@@ -1,8 +1,20 @@
-// The AWS secrets engine: dynamic IAM users and STS credentials.
-import { defineBackend } from "../../framework/index.js";
-import type { Backend, BackendConfig } from "../../logical/index.js";
+// The AWS secrets engine: dynamic IAM users and STS credentials with leases, static roles, and
+// the configuration around them. One instance per mount; everything stateful hangs off its
+// context (clients, rotation queue), never module scope.
+import { defineBackend, parseGoDuration, type FrameworkBackend } from "../../framework/index.js";
+import type { BackendConfig } from "../../logical/index.js";
+import { createAwsClients } from "./clients.js";
+import { readRootConfig } from "./config-root-storage.js";
 import { OPERATION_PREFIX } from "./constants.js";
+import type { AwsSecretsContext } from "./context.js";
 import { configLeasePath } from "./path-config-lease.js";
+import { configRootPath } from "./path-config-root.js";
+import { configRotateRootPath } from "./path-config-rotate-root.js";
+import { credsPath } from "./path-creds.js";
+import { rolePath, rolesListPath } from "./path-roles.js";
+import { staticRolesFeature } from "./path-static-roles.js";
+import { AWS_USER_ROLLBACK_MIN_AGE_MS, walRollbacks } from "./rollback.js";
+import { accessKeysSecret } from "./secret-access-keys.js";
 
 const BACKEND_HELP = `Issues AWS credentials on demand: IAM users with access keys, or temporary STS
 credentials (assumed roles, federation and session tokens), each under a lease that Vault renews
@@ -11,15 +23,50 @@ and revokes.
 Configure the AWS credentials this mount acts with at "config/root", define what each credential
 may do under "roles/", then read "creds/<role>" or "sts/<role>" to obtain one.`;
 
-export function createAwsSecretsBackend(config: BackendConfig): Promise<Backend> {
+/**
+ * Mount option `rollback_min_age` (a Go duration, e.g. `-options=rollback_min_age=30s`): how old
+ * a WAL entry of a half-created user must be before rollback deletes the user. Upstream fixes it
+ * at 5 minutes to outwait IAM's eventual consistency; lowering it is for tests.
+ */
+function rollbackMinAgeMs(config: BackendConfig): number {
+  const option = config.config["rollback_min_age"];
+  if (option === undefined || option === "") return AWS_USER_ROLLBACK_MIN_AGE_MS;
+  return Number(parseGoDuration(option) / 1_000_000n);
+}
+
+export function createAwsSecretsBackend(config: BackendConfig): Promise<FrameworkBackend> {
+  const clients = createAwsClients({ storage: config.storage, readConnection: readRootConfig, logger: config.logger });
+  const ctx: AwsSecretsContext = { system: config.system, logger: config.logger, clients, storage: config.storage, now: () => new Date() };
+  const statics = staticRolesFeature(ctx);
   return Promise.resolve(
     defineBackend(
       {
         type: "logical",
         help: BACKEND_HELP,
         operationPrefix: OPERATION_PREFIX,
-        paths: [configLeasePath],
+        paths: [
+          configRootPath(ctx),
+          configRotateRootPath(ctx),
+          configLeasePath,
+          rolesListPath(ctx),
+          rolePath(ctx),
+          credsPath(ctx),
+          ...statics.paths,
+        ],
+        secrets: [accessKeysSecret(ctx)],
         specialPaths: { localStorage: ["wal/"], sealWrapStorage: ["config/root", "static-creds/"] },
+        walRollback: walRollbacks(ctx),
+        walRollbackMinAgeMs: rollbackMinAgeMs(config),
+        periodic: statics.periodic,
+        initialize: statics.initialize,
+        invalidate: (key) => {
+          if (key === "config/root") clients.reset();
+          return Promise.resolve();
+        },
+        clean: () => {
+          clients.reset();
+          return Promise.resolve();
+        },
       },
       config,
     ),

@@ -1,0 +1,119 @@
+// config/rotate-root: replaces the stored root access key with a new one of the same IAM user, so
+// that only Vault knows the key it works with.
+import { definePath } from "../../framework/index.js";
+import { errorResponse, type LogicalError, type Request, type Response } from "../../logical/index.js";
+import { AwsApiError, classifyAwsError } from "../../aws/errors.js";
+import type { IamApi } from "./aws-api.js";
+import { withRootConfigLock } from "./config-root-lock.js";
+import { readRootConfig, writeRootConfig } from "./config-root-storage.js";
+import { OPERATION_PREFIX } from "./constants.js";
+import type { AwsSecretsContext } from "./context.js";
+
+/**
+ * An AWS failure, classified (400 for AWS's client errors, 500 otherwise) and prefixed with
+ * upstream's context ("error calling GetUser: …").
+ */
+function awsFailure(context: string, action: string, err: unknown): LogicalError {
+  const classified = classifyAwsError(err, action);
+  if (!(classified instanceof AwsApiError)) return classified;
+  const kind = classified.kind === "user" ? "user" : "internal";
+  return new AwsApiError(kind, `${context}: ${classified.message}`, classified.awsCode, classified.action, classified.httpStatus);
+}
+
+async function call<T>(context: string, action: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw awsFailure(context, action, err);
+  }
+}
+
+function rotateRoot(ctx: AwsSecretsContext) {
+  return (request: Request): Promise<Response | undefined> =>
+    withRootConfigLock(ctx, async () => {
+      const config = await readRootConfig(request.storage);
+      // Without a stored key pair (none at all, or credentials from the SDK's default chain)
+      // there is nothing Vault owns that it could rotate.
+      if (config === undefined || config.accessKey === "" || config.secretKey === "") {
+        return errorResponse("Cannot call config/rotate-root when either access_key or secret_key is empty");
+      }
+
+      const oldIam = await ctx.clients.iam();
+      // GetUser without a name describes the caller: the user owning the stored key.
+      const { User: user } = await call("error calling GetUser", "IAM GetUser", () => oldIam.getUser({}));
+      if (user === undefined) throw new Error("nil user returned from GetUser");
+      const userName = user.UserName;
+      if (userName === undefined) throw new Error("nil UserName returned from GetUser");
+
+      const { AccessKey: created } = await call("error calling CreateAccessKey", "IAM CreateAccessKey", () => oldIam.createAccessKey({ UserName: userName }));
+      if (created === undefined) throw new Error("nil response from CreateAccessKey");
+      const { AccessKeyId: newKeyId, SecretAccessKey: newSecret } = created;
+      if (newKeyId === undefined || newSecret === undefined) {
+        throw new Error("nil AccessKeyId or SecretAccessKey returned from CreateAccessKey");
+      }
+
+      try {
+        await writeRootConfig(request.storage, { ...config, accessKey: newKeyId, secretKey: newSecret });
+      } catch (err) {
+        // The new key would be known to nobody; remove it so the user keeps a free key slot
+        // (IAM allows two). Best effort: the storage error is what the caller needs to see.
+        await oldIam.deleteAccessKey({ AccessKeyId: newKeyId, UserName: userName }).catch((cleanup: unknown) => {
+          ctx.logger.warn("could not delete the new access key after failing to store it", { error: String(cleanup) });
+        });
+        throw new Error(`error saving new config/root: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      }
+      ctx.clients.reset();
+
+      await deleteOldKey(ctx, oldIam, userName, config.accessKey);
+      return { data: { access_key: newKeyId } };
+    });
+}
+
+/**
+ * Deletes the replaced key with a client built from the new credentials, which proves they
+ * work. A key just created may not be accepted by IAM for a few seconds (eventual consistency),
+ * so a failure is retried once with the old client, whose key is still valid (upstream only ever
+ * uses the old one).
+ */
+async function deleteOldKey(ctx: AwsSecretsContext, oldIam: IamApi, userName: string, oldKeyId: string): Promise<void> {
+  const input = { AccessKeyId: oldKeyId, UserName: userName };
+  let firstError: unknown;
+  try {
+    const newIam = await ctx.clients.iam();
+    await newIam.deleteAccessKey(input);
+    return;
+  } catch (err) {
+    firstError = err;
+  }
+  ctx.logger.debug("deleting the old access key with the new credentials failed; retrying with the old ones", {
+    error: firstError instanceof Error ? firstError.message : String(firstError),
+  });
+  try {
+    await oldIam.deleteAccessKey(input);
+  } catch {
+    throw awsFailure("error deleting old access key", "IAM DeleteAccessKey", firstError);
+  }
+}
+
+const HELP_SYNOPSIS = "Rotate the AWS access key stored in config/root.";
+
+const HELP_DESCRIPTION = `Creates a new access key for the IAM user whose key is stored in "config/root", stores
+it in place of the old one and deletes the old key in IAM. The response shows the new access
+key ID; the secret key is never returned.
+
+This works only when config/root holds an access_key and secret_key (not with credentials from
+the environment or instance metadata), and the user must be allowed iam:GetUser,
+iam:CreateAccessKey and iam:DeleteAccessKey on itself. IAM allows two keys per user, so the user
+must not already have a second key.`;
+
+/** The config/rotate-root path of one mount. */
+export function configRotateRootPath(ctx: AwsSecretsContext) {
+  return definePath({
+    pattern: "config/rotate-root",
+    fields: {},
+    displayAttrs: { operationPrefix: OPERATION_PREFIX, operationVerb: "rotate", operationSuffix: "root-iam-credentials" },
+    operations: { update: rotateRoot(ctx) },
+    helpSynopsis: HELP_SYNOPSIS,
+    helpDescription: HELP_DESCRIPTION,
+  });
+}

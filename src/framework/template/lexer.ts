@@ -1,0 +1,483 @@
+// Lexer for Go's text/template action language, as Vault's sdk/helper/template uses it (default
+// "{{" / "}}" delimiters only). Token kinds, positions, terminator rules and error texts follow Go's
+// text/template/parse so that error messages match what Vault users see; literal decoding
+// (strconv.Unquote, number syntax) lives here too because the parser needs both.
+
+/** Raised for syntax errors (at compile time) and execution errors (at render time). */
+export class TemplateError extends Error {
+  override readonly name = "TemplateError";
+}
+
+/** Token kinds; the keyword kinds are the words themselves. */
+export type TokenKind =
+  | "error" | "bool" | "char" | "charConstant" | "complex" | "assign" | "declare" | "eof" | "field"
+  | "identifier" | "leftDelim" | "leftParen" | "number" | "pipe" | "rawString" | "rightDelim"
+  | "rightParen" | "space" | "string" | "text" | "variable"
+  | "block" | "break" | "continue" | "dot" | "define" | "else" | "end" | "if" | "nil" | "range"
+  | "template" | "with";
+
+/** One lexical item; `pos` is a UTF-16 index into the source, `line` is 1-based. */
+export interface Token {
+  readonly kind: TokenKind;
+  readonly pos: number;
+  readonly val: string;
+  readonly line: number;
+}
+
+const KEYWORDS: Readonly<Record<string, TokenKind>> = {
+  block: "block", break: "break", continue: "continue", define: "define", else: "else", end: "end",
+  if: "if", range: "range", nil: "nil", template: "template", with: "with",
+};
+
+/** True for keyword kinds, which Go prints as `<word>` in "unexpected" errors. */
+export function isKeyword(kind: TokenKind): boolean {
+  return kind === "dot" || Object.values(KEYWORDS).includes(kind);
+}
+
+const LEFT = "{{";
+const RIGHT = "}}";
+const EOF = -1;
+
+const isSpace = (r: number): boolean => r === 0x20 || r === 0x09 || r === 0x0d || r === 0x0a;
+const ALNUM = /^[\p{L}\p{Nd}_]$/u;
+const isAlphaNumeric = (r: number): boolean => r >= 0 && ALNUM.test(String.fromCodePoint(r));
+const PRINT = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+/** Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
+export const isPrint = (r: number): boolean => PRINT.test(String.fromCodePoint(r));
+
+/** Go's `%#U`: `U+0023 '#'`, without the character when it is not printable. */
+export function formatRuneU(r: number): string {
+  const hex = `U+${r.toString(16).toUpperCase().padStart(4, "0")}`;
+  return isPrint(r) ? `${hex} '${String.fromCodePoint(r)}'` : hex;
+}
+
+/** Go's strconv.Quote (QuoteToASCII with `ascii`): printable runes kept, the rest escaped Go-style. */
+export function goQuote(s: string, quote = '"', ascii = false): string {
+  let out = quote;
+  for (const ch of s) {
+    const r = ch.codePointAt(0) ?? 0;
+    if (ch === quote || ch === "\\") out += `\\${ch}`;
+    else if (isPrint(r) && (!ascii || r < 0x80)) out += ch;
+    else {
+      const named: Record<number, string> = { 7: "\\a", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t", 11: "\\v" };
+      const hex = r.toString(16).padStart(2, "0");
+      out += named[r] ?? (r < 0x20 || r === 0x7f ? `\\x${hex}` : r < 0x10000 ? `\\u${r.toString(16).padStart(4, "0")}` : `\\U${r.toString(16).padStart(8, "0")}`);
+    }
+  }
+  return out + quote;
+}
+
+const hasLeftTrimMarker = (s: string, at: number): boolean => s[at] === "-" && isSpace(s.charCodeAt(at + 1));
+const hasRightTrimMarker = (s: string, at: number): boolean => isSpace(s.charCodeAt(at)) && s[at + 1] === "-";
+const countNewlines = (s: string): number => s.split("\n").length - 1;
+const trimmedRight = (s: string): number => s.length - s.replace(/[ \t\r\n]+$/, "").length;
+const trimmedLeft = (s: string): number => s.length - s.replace(/^[ \t\r\n]+/, "").length;
+
+class Lexer {
+  private pos = 0;
+  private start = 0;
+  private line = 1;
+  private startLine = 1;
+  private atEOF = false;
+  private parenDepth = 0;
+  private insideAction = false;
+  readonly tokens: Token[] = [];
+
+  constructor(private readonly input: string) {}
+
+  run(): void {
+    for (;;) {
+      const done = this.insideAction ? this.lexInsideAction() : this.lexText();
+      if (done) return;
+    }
+  }
+
+  private next(): number {
+    if (this.pos >= this.input.length) {
+      this.atEOF = true;
+      return EOF;
+    }
+    const r = this.input.codePointAt(this.pos) ?? EOF;
+    this.pos += r > 0xffff ? 2 : 1;
+    if (r === 0x0a) this.line++;
+    return r;
+  }
+
+  private backup(): void {
+    if (this.atEOF || this.pos === 0) return;
+    const low = this.input.charCodeAt(this.pos - 1);
+    this.pos -= low >= 0xdc00 && low <= 0xdfff && this.pos >= 2 ? 2 : 1;
+    if (low === 0x0a) this.line--;
+  }
+
+  private peek(): number {
+    const r = this.next();
+    this.backup();
+    return r;
+  }
+
+  private accept(valid: string): boolean {
+    const r = this.next();
+    if (r !== EOF && valid.includes(String.fromCodePoint(r))) return true;
+    this.backup();
+    return false;
+  }
+
+  private acceptRun(valid: string): void {
+    while (this.accept(valid));
+  }
+
+  /** Emits the pending text as a token; returns true (lexing is over) only for "eof". */
+  private emit(kind: TokenKind): boolean {
+    this.tokens.push({ kind, pos: this.start, val: this.input.slice(this.start, this.pos), line: this.startLine });
+    this.start = this.pos;
+    this.startLine = this.line;
+    return kind === "eof";
+  }
+
+  private ignore(): void {
+    this.line += countNewlines(this.input.slice(this.start, this.pos));
+    this.start = this.pos;
+    this.startLine = this.line;
+  }
+
+  /** Emits an error token, which ends lexing (the parser reports it when it gets there). */
+  private error(message: string): boolean {
+    this.tokens.push({ kind: "error", pos: this.start, val: message, line: this.startLine });
+    return true;
+  }
+
+  private atRightDelim(): [delim: boolean, trim: boolean] {
+    if (hasRightTrimMarker(this.input, this.pos) && this.input.startsWith(RIGHT, this.pos + 2)) return [true, true];
+    return [this.input.startsWith(RIGHT, this.pos), false];
+  }
+
+  private lexText(): boolean {
+    const x = this.input.indexOf(LEFT, this.pos);
+    if (x < 0) {
+      this.pos = this.input.length;
+      if (this.pos > this.start) {
+        this.line += countNewlines(this.input.slice(this.start, this.pos));
+        this.emit("text");
+      }
+      return this.emit("eof");
+    }
+    if (x > this.pos) {
+      this.pos = x;
+      const trim = hasLeftTrimMarker(this.input, x + LEFT.length) ? trimmedRight(this.input.slice(this.start, x)) : 0;
+      this.pos -= trim;
+      this.line += countNewlines(this.input.slice(this.start, this.pos));
+      if (this.pos > this.start) this.emit("text");
+      else this.ignore();
+      this.pos += trim;
+      this.ignore();
+    }
+    return this.lexLeftDelim();
+  }
+
+  private lexLeftDelim(): boolean {
+    this.pos += LEFT.length;
+    const afterMarker = hasLeftTrimMarker(this.input, this.pos) ? 2 : 0;
+    if (this.input.startsWith("/*", this.pos + afterMarker)) {
+      this.pos += afterMarker;
+      this.ignore();
+      return this.lexComment();
+    }
+    this.emit("leftDelim");
+    this.insideAction = true;
+    this.pos += afterMarker;
+    this.ignore();
+    this.parenDepth = 0;
+    return false;
+  }
+
+  private lexComment(): boolean {
+    this.pos += 2;
+    const x = this.input.indexOf("*/", this.pos);
+    if (x < 0) return this.error("unclosed comment");
+    this.pos = x + 2;
+    const [delim, trim] = this.atRightDelim();
+    if (!delim) return this.error("comment ends before closing delimiter");
+    this.ignore();
+    this.pos += (trim ? 2 : 0) + RIGHT.length;
+    if (trim) this.pos += trimmedLeft(this.input.slice(this.pos));
+    this.ignore();
+    return false;
+  }
+
+  private lexRightDelim(): boolean {
+    const [, trim] = this.atRightDelim();
+    if (trim) {
+      this.pos += 2;
+      this.ignore();
+    }
+    this.pos += RIGHT.length;
+    this.emit("rightDelim");
+    if (trim) {
+      this.pos += trimmedLeft(this.input.slice(this.pos));
+      this.ignore();
+    }
+    this.insideAction = false;
+    return false;
+  }
+
+  private lexInsideAction(): boolean {
+    if (this.atRightDelim()[0]) return this.parenDepth === 0 ? this.lexRightDelim() : this.error("unclosed left paren");
+    const r = this.next();
+    const c = r === EOF ? "" : String.fromCodePoint(r);
+    if (r === EOF) return this.error("unclosed action");
+    if (isSpace(r)) {
+      this.backup(); // the space may belong to a " -}}" trim marker
+      return this.lexSpace();
+    }
+    switch (c) {
+      case "=": return this.emit("assign");
+      case ":": return this.next() === 0x3d ? this.emit("declare") : this.error("expected :=");
+      case "|": return this.emit("pipe");
+      case '"': return this.lexQuoted('"', "unterminated quoted string", "string");
+      case "`": return this.lexRawQuote();
+      case "$": return this.atTerminator() ? this.emit("variable") : this.lexFieldOrVariable("variable");
+      case "'": return this.lexQuoted("'", "unterminated character constant", "charConstant");
+      case "(":
+        this.parenDepth++;
+        return this.emit("leftParen");
+      case ")":
+        if (--this.parenDepth < 0) return this.error("unexpected right paren");
+        return this.emit("rightParen");
+      default:
+    }
+    if (c === "." && this.pos < this.input.length && !/[0-9]/.test(this.input[this.pos] ?? "")) return this.lexFieldOrVariable("field");
+    if (c === "." || c === "+" || c === "-" || /[0-9]/.test(c)) {
+      this.backup();
+      return this.lexNumber();
+    }
+    if (isAlphaNumeric(r)) {
+      this.backup();
+      return this.lexIdentifier();
+    }
+    if (r <= 0x7f && isPrint(r)) return this.emit("char");
+    return this.error(`unrecognized character in action: ${formatRuneU(r)}`);
+  }
+
+  private lexSpace(): boolean {
+    let spaces = 0;
+    while (isSpace(this.peek())) {
+      this.next();
+      spaces++;
+    }
+    if (hasRightTrimMarker(this.input, this.pos - 1) && this.input.startsWith(RIGHT, this.pos + 1)) {
+      this.backup(); // leave the marker's space for lexRightDelim
+      if (spaces === 1) return this.lexRightDelim();
+    }
+    return this.emit("space");
+  }
+
+  private lexIdentifier(): boolean {
+    while (isAlphaNumeric(this.next()));
+    this.backup();
+    const word = this.input.slice(this.start, this.pos);
+    if (!this.atTerminator()) return this.error(`bad character ${formatRuneU(this.peek())}`);
+    const keyword = KEYWORDS[word];
+    if (keyword !== undefined) return this.emit(keyword);
+    return this.emit(word === "true" || word === "false" ? "bool" : "identifier");
+  }
+
+  private lexFieldOrVariable(kind: "field" | "variable"): boolean {
+    if (this.atTerminator()) return this.emit(kind === "variable" ? "variable" : "dot");
+    while (isAlphaNumeric(this.next()));
+    this.backup();
+    if (!this.atTerminator()) return this.error(`bad character ${formatRuneU(this.peek())}`);
+    return this.emit(kind);
+  }
+
+  private atTerminator(): boolean {
+    const r = this.peek();
+    if (isSpace(r) || r === EOF) return true;
+    return ".,|:)(".includes(String.fromCodePoint(r)) || this.input.startsWith(RIGHT, this.pos);
+  }
+
+  private lexQuoted(quote: string, unterminated: string, kind: TokenKind): boolean {
+    for (;;) {
+      let r = this.next();
+      if (r === 0x5c) {
+        r = this.next();
+        if (r !== EOF && r !== 0x0a) continue;
+      }
+      if (r === EOF || r === 0x0a) return this.error(unterminated);
+      if (String.fromCodePoint(r) === quote) return this.emit(kind);
+    }
+  }
+
+  private lexRawQuote(): boolean {
+    for (;;) {
+      const r = this.next();
+      if (r === EOF) return this.error("unterminated raw quoted string");
+      if (r === 0x60) return this.emit("rawString");
+    }
+  }
+
+  private lexNumber(): boolean {
+    const bad = (): boolean => this.error(`bad number syntax: ${goQuote(this.input.slice(this.start, this.pos))}`);
+    if (!this.scanNumber()) return bad();
+    const sign = this.peek();
+    if (sign === 0x2b || sign === 0x2d) {
+      if (!this.scanNumber() || this.input[this.pos - 1] !== "i") return bad();
+      return this.emit("complex");
+    }
+    return this.emit("number");
+  }
+
+  private scanNumber(): boolean {
+    this.accept("+-");
+    let digits = "0123456789_";
+    if (this.accept("0")) {
+      if (this.accept("xX")) digits = "0123456789abcdefABCDEF_";
+      else if (this.accept("oO")) digits = "01234567_";
+      else if (this.accept("bB")) digits = "01_";
+    }
+    this.acceptRun(digits);
+    if (this.accept(".")) this.acceptRun(digits);
+    if ((digits.length === 11 && this.accept("eE")) || (digits.length === 23 && this.accept("pP"))) {
+      this.accept("+-");
+      this.acceptRun("0123456789_");
+    }
+    this.accept("i");
+    if (isAlphaNumeric(this.peek())) {
+      this.next();
+      return false;
+    }
+    return true;
+  }
+}
+
+/** Splits template source into tokens; the list ends with an "eof" or an "error" token. */
+export function lex(input: string): Token[] {
+  const lexer = new Lexer(input);
+  lexer.run();
+  return lexer.tokens;
+}
+
+/** Go's strconv.Unquote for "…", `…` and '…' literals; undefined means "invalid syntax". */
+export function unquote(text: string): string | undefined {
+  const quote = text[0];
+  if (text.length < 2 || text[text.length - 1] !== quote) return undefined;
+  const body = text.slice(1, -1);
+  if (quote === "`") return body.includes("`") ? undefined : body.replaceAll("\r", "");
+  if (quote !== '"' && quote !== "'") return undefined;
+  const bytes: number[] = [];
+  const encoder = new TextEncoder();
+  let i = 0;
+  let runes = 0;
+  while (i < body.length) {
+    const decoded = unquoteChar(body, i, quote);
+    if (decoded === undefined) return undefined;
+    runes++;
+    if (decoded.byte !== undefined) bytes.push(decoded.byte);
+    else bytes.push(...encoder.encode(String.fromCodePoint(decoded.rune)));
+    i = decoded.next;
+  }
+  if (quote === "'" && runes !== 1) return undefined;
+  // Go strings are bytes; \x escapes that are not valid UTF-8 become U+FFFD here.
+  return new TextDecoder().decode(Uint8Array.from(bytes));
+}
+
+interface Decoded {
+  readonly rune: number;
+  /** Set for \x and octal escapes, which denote a single byte rather than a rune. */
+  readonly byte?: number;
+  readonly next: number;
+}
+
+/** Go's strconv.UnquoteChar: decodes one (possibly escaped) character starting at `i`. */
+export function unquoteChar(s: string, i: number, quote: string): Decoded | undefined {
+  const ch = s.codePointAt(i);
+  if (ch === undefined) return undefined;
+  const c = String.fromCodePoint(ch);
+  if (c === quote && (quote === "'" || quote === '"')) return undefined;
+  if (c !== "\\") return { rune: ch, next: i + c.length };
+  const e = s[i + 1];
+  const simple: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, "\\": 0x5c };
+  if (e === undefined) return undefined;
+  const simpleRune = simple[e];
+  if (simpleRune !== undefined) return { rune: simpleRune, next: i + 2 };
+  if (e === "'" || e === '"') return e === quote ? { rune: e.charCodeAt(0), next: i + 2 } : undefined;
+  const widths: Record<string, number> = { x: 2, u: 4, U: 8 };
+  const width = widths[e];
+  if (width !== undefined) {
+    const hex = s.slice(i + 2, i + 2 + width);
+    if (!new RegExp(`^[0-9a-fA-F]{${width}}$`).test(hex)) return undefined;
+    const value = parseInt(hex, 16);
+    if (e === "x") return { rune: value, byte: value, next: i + 4 };
+    if (value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) return undefined;
+    return { rune: value, next: i + 2 + width };
+  }
+  const oct = s.slice(i + 1, i + 4);
+  if (!/^[0-7]{3}$/.test(oct)) return undefined;
+  const value = parseInt(oct, 8);
+  return value > 255 ? undefined : { rune: value, byte: value, next: i + 4 };
+}
+
+/** A numeric literal classified as Go's parse.NumberNode does. */
+export interface NumberLiteral {
+  readonly text: string;
+  /** Value as a signed 64-bit integer, when it is one (Go's IsInt). */
+  readonly int?: bigint;
+  /** Value as a float64, when it has one (Go's IsFloat); uint64-only values have just this. */
+  readonly float?: number;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** Go's strconv.ParseInt(text, 0, 64) without the range check: prefixes, underscores, sign. */
+function parseGoInteger(text: string): bigint | undefined {
+  const m = /^([+-]?)(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|0[0-7_]*|[1-9][0-9_]*)$/.exec(text);
+  if (!m) return undefined;
+  const body = m[2] ?? "";
+  const prefixed = /^0[xXoObB]/.test(body);
+  // Underscores must separate digits (or follow a base prefix), as in Go source.
+  const digits = prefixed ? body.slice(2) : body;
+  if (/__|_$/.test(digits) || (!prefixed && digits.startsWith("_")) || (body === "0_")) return undefined;
+  const clean = body.replaceAll("_", "");
+  if (prefixed && clean.length === 2) return undefined;
+  const value = /^0[0-7]+$/.test(clean) ? BigInt(`0o${clean.slice(1)}`) : BigInt(clean);
+  return m[1] === "-" ? -value : value;
+}
+
+/** Go's strconv.ParseFloat for the literal forms the lexer admits (decimal and hexadecimal). */
+function parseGoFloat(text: string): number | undefined {
+  if (/__|_$|^[+-]?_|_\.|\._|_[eEpP]|[eEpP][+-]?_/.test(text)) return undefined;
+  const clean = text.replaceAll("_", "");
+  const hex = /^([+-]?)0[xX]([0-9a-fA-F]*)\.?([0-9a-fA-F]*)[pP]([+-]?[0-9]+)$/.exec(clean);
+  if (hex) {
+    const [, sign = "", whole = "", frac = "", exp = "0"] = hex;
+    if (whole === "" && frac === "") return undefined;
+    const mantissa = parseInt(`${whole}${frac}` || "0", 16) / 16 ** frac.length;
+    const value = mantissa * 2 ** Number(exp);
+    return Number.isFinite(value) ? (sign === "-" ? -value : value) : undefined;
+  }
+  if (!/^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/.test(clean)) return undefined;
+  const value = Number(clean);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/** Classifies a number token like Go's parse.newNumber; throws the Go error text when invalid. */
+export function parseNumberLiteral(text: string, kind: "number" | "charConstant" | "complex"): NumberLiteral {
+  if (kind === "charConstant") {
+    const decoded = unquoteChar(text, 1, "'");
+    if (decoded === undefined) throw new TemplateError("invalid syntax");
+    if (text.slice(decoded.next) !== "'") throw new TemplateError(`malformed character constant: ${text}`);
+    return { text, int: BigInt(decoded.rune), float: decoded.rune };
+  }
+  if (kind === "complex" || text.endsWith("i")) throw new TemplateError(`complex constants are not supported: ${goQuote(text)}`);
+  const big = parseGoInteger(text);
+  if (big !== undefined && big >= INT64_MIN && big <= INT64_MAX) return { text, int: big, float: Number(big) };
+  // Fits uint64 only: a valid literal that "overflows int" where Go needs an int.
+  if (big !== undefined && big > INT64_MAX && big <= UINT64_MAX && !text.startsWith("+")) return { text, float: Number(big) };
+  const float = parseGoFloat(text);
+  if (float === undefined) throw new TemplateError(`illegal number syntax: ${goQuote(text)}`);
+  if (!/[.eEpP]/.test(text)) throw new TemplateError(`integer overflow: ${goQuote(text)}`);
+  const int = Number.isInteger(float) && Math.abs(float) < 2 ** 63 ? BigInt(float) : undefined;
+  return int === undefined ? { text, float } : { text, int, float };
+}
