@@ -3,12 +3,14 @@
 // change; the cluster port is the next one), register and mount every dist/vault-plugin-* file, print
 // how to talk to it, and stay in the foreground until Ctrl-C.
 //   --no-build   skip `node scripts/build.mjs`
+//   --no-moto    do not start moto (the local AWS emulator the aws/ mount is pointed at)
 // VAULT_BIN=/path/to/vault runs HashiCorp Vault instead of the pinned OpenBao.
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { startMoto } from './lib/moto.mjs';
 import { pluginFromFile, registerAndMount, REPO_ROOT, startServer } from './lib/openbao.mjs';
 
 const out = (s = '') => process.stdout.write(`${s}\n`);
@@ -35,6 +37,7 @@ if (!plugins.length) note(`no dist/vault-plugin-* files found in ${distDir}; sta
 
 const port = Number(process.env.VNP_DEV_PORT || 8200);
 let server;
+let moto;
 let stopping = false;
 
 async function shutdown(code) {
@@ -45,6 +48,11 @@ async function shutdown(code) {
     await server?.stop();
   } catch (err) {
     note(`stop failed: ${err.message}`);
+  }
+  try {
+    await moto?.stop();
+  } catch (err) {
+    note(`moto stop failed: ${err.message}`);
   }
   process.exit(code);
 }
@@ -80,6 +88,22 @@ for (const p of plugins) {
   }
 }
 
+// Point aws/ at a local moto so credentials can be issued right away, with no AWS account.
+const awsMount = mounted.find((m) => m.type === 'secret' && m.mountPath === 'aws');
+if (awsMount && !process.argv.includes('--no-moto')) {
+  try {
+    moto = await startMoto({ sigv4: false, log: note });
+    const { accessKeyId, secretAccessKey } = moto.rootCredentials;
+    await server.cli(['write', 'aws/config/root', `access_key=${accessKeyId}`, `secret_key=${secretAccessKey}`, 'region=us-east-1',
+      `iam_endpoint=${moto.endpoint}`, `sts_endpoint=${moto.endpoint}`]);
+    await server.cli(['write', 'aws/roles/deploy', 'credential_type=iam_user',
+      'policy_document={"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:Describe*","Resource":"*"}]}']);
+    note(`moto (AWS emulator) at ${moto.endpoint}; aws/config/root points at it; role aws/roles/deploy written`);
+  } catch (err) {
+    note(`moto not started (${err.message}); configure aws/config/root yourself`);
+  }
+}
+
 const cli = path.basename(server.bin) === 'vault' ? 'vault' : 'bao';
 out();
 out(`# server ${server.addr}  (log: ${server.logFile})`);
@@ -93,9 +117,13 @@ if (mounted.length) {
   for (const m of mounted) out(`#   ${m.mountPath}/  ${m.name} ${m.version} (${m.type})  ${m.command}`);
 }
 out('# examples:');
-if (mounted.some((m) => m.type === 'secret' && m.mountPath === 'aws')) {
+if (awsMount) {
   out(`${cli} write aws/config/lease lease=30m lease_max=12h`);
   out(`${cli} read aws/config/lease`);
+  if (moto) {
+    out(`${cli} read aws/creds/deploy          # an IAM user in the local moto`);
+    out(`${cli} lease revoke -prefix aws/creds/deploy`);
+  }
 }
 out(`${cli} plugin list -detailed secret`);
 out(`${cli} secrets list -detailed`);

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 
 	"github.com/hashicorp/vault/sdk/logical"
+	"github.com/hashicorp/vault/sdk/rotation"
 
 	"vaultnodeplugins/conformance/harness"
 )
@@ -82,4 +83,18 @@ func measureCreds(ctx context.Context, plugin string, inst *harness.Instance, ta
 		out = append(out, credsStats{Role: role.name, CredentialType: role.data["credential_type"].(string), loadStats: stats})
 	}
 	return out, nil
+}
+
+// ceSystemView answers like Vault CE's system view where the test one refuses: deregistering a
+// rotation job is a no-op there, and Vault's builtin engine deregisters on every config/root write.
+type ceSystemView struct {
+	*logical.StaticSystemView
+}
+
+func (ceSystemView) DeregisterRotationJob(context.Context, *rotation.RotationJobDeregisterRequest) error {
+	return nil
+}
+
+func benchSystemView() logical.SystemView {
+	return ceSystemView{StaticSystemView: logical.TestSystemView()}
 }

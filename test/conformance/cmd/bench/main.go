@@ -147,7 +147,7 @@ func main() {
 	}
 	defer p.Kill()
 	res.Multiplexed = p.Multiplexed
-	inst, err := p.Mount(ctx, harness.InstanceOptions{})
+	inst, err := p.Mount(ctx, harness.InstanceOptions{System: benchSystemView()})
 	if err != nil {
 		fatal(err)
 	}
