@@ -2,17 +2,13 @@
 // getRootIAMConfig / getRootSTSConfigs / nonCachedClientSTS). Building an IAM client does no I/O;
 // building the STS client probes each candidate endpoint with GetCallerIdentity and keeps the
 // first that answers.
-import { IAMClient, type IAMClientConfig } from "@aws-sdk/client-iam";
-import {
-  GetCallerIdentityCommand,
-  STSClient,
-  type GetCallerIdentityCommandOutput,
-  type STSClientConfig,
-} from "@aws-sdk/client-sts";
+import type { IAMClient, IAMClientConfig } from "@aws-sdk/client-iam";
+import type { GetCallerIdentityCommandOutput, STSClient, STSClientConfig } from "@aws-sdk/client-sts";
 import { LogicalError } from "../logical/index.js";
 import { describeCandidate, maxAttemptsFor, resolveRegion, stsCandidates, type AwsConnectionConfig, type StsCandidate } from "./config.js";
 import { clientCredentials } from "./credentials.js";
 import { classifyAwsError } from "./errors.js";
+import { loadIamSdk, loadStsSdk } from "./sdk.js";
 
 /**
  * Socket limits for every client. The SDK's defaults wait forever for a connection; a dead
@@ -49,8 +45,10 @@ export function iamClientConfig(config: AwsConnectionConfig, options: ClientBuil
 }
 
 /** An IAM client for `config`; no request is made. Throws a UserError for half a key pair. */
-export function createIamClient(config: AwsConnectionConfig, options: ClientBuildOptions = {}): IAMClient {
-  return new IAMClient(iamClientConfig(config, options));
+export async function createIamClient(config: AwsConnectionConfig, options: ClientBuildOptions = {}): Promise<IAMClient> {
+  const settings = iamClientConfig(config, options);
+  const { IAMClient } = await loadIamSdk();
+  return new IAMClient(settings);
 }
 
 /** The STSClient settings for one candidate. */
@@ -79,7 +77,9 @@ export interface StsBuildOptions extends ClientBuildOptions {
  */
 export async function createStsClient(config: AwsConnectionConfig, options: StsBuildOptions = {}): Promise<ProbedStsClient> {
   const failures: { candidate: StsCandidate; error: LogicalError }[] = [];
-  for (const candidate of stsCandidates(config, options.env)) {
+  const candidates = stsCandidates(config, options.env);
+  const { STSClient, GetCallerIdentityCommand } = await loadStsSdk();
+  for (const candidate of candidates) {
     const client = new STSClient(stsClientConfig(config, candidate));
     try {
       const identity = await client.send(new GetCallerIdentityCommand({}));

@@ -20,6 +20,7 @@ import {
 import forge from "node-forge";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createIamClient, createStsClient } from "../../src/aws/clients.js";
+import { loadIamSdk, loadStsSdk } from "../../src/aws/sdk.js";
 import { DEFAULT_CONNECTION_CONFIG, maxAttemptsFor, stsCandidates, type AwsConnectionConfig } from "../../src/aws/config.js";
 import { HALF_KEY_PAIR_MESSAGE } from "../../src/aws/credentials.js";
 import { AwsApiError, awsErrorCode, classifyAwsError, isNoSuchEntity } from "../../src/aws/errors.js";
@@ -27,6 +28,9 @@ import { SdkIamApi, SdkStsApi } from "../../src/engines/aws-secrets/clients.js";
 import type { IamApi, StsApi } from "../../src/engines/aws-secrets/aws-api.js";
 import { UserError } from "../../src/logical/index.js";
 import { DELETE_CONFLICT_MESSAGES, startDeleteConflictProxy, type DeleteConflictProxy } from "../helpers/delete-conflict-proxy.js";
+
+const iamSdk = await loadIamSdk();
+const stsSdk = await loadStsSdk();
 import { MOTO_ADMIN_USER, MOTO_START_TIMEOUT_MS, startMoto, type MotoServer } from "../helpers/moto.js";
 
 let moto: MotoServer;
@@ -103,7 +107,7 @@ describe("credentials", () => {
     const { identity, candidate } = await createStsClient(conn());
     expect(identity.Arn).toBe(ADMIN_ARN());
     expect(candidate).toEqual({ endpoint: moto.endpoint, region: "us-east-1" });
-    const iam = createIamClient(conn());
+    const iam = await createIamClient(conn());
     expect((await iam.send(new GetUserCommand({}))).User?.UserName).toBe(MOTO_ADMIN_USER);
   });
 
@@ -115,31 +119,31 @@ describe("credentials", () => {
 
     // Proof that the environment really is what signs: a wrong secret there is refused.
     vi.stubEnv("AWS_SECRET_ACCESS_KEY", "not-the-secret");
-    const err = await failure(createIamClient(conn({ accessKey: "", secretKey: "" })).send(new GetUserCommand({})));
+    const err = await failure((await createIamClient(conn({ accessKey: "", secretKey: "" }))).send(new GetUserCommand({})));
     expect(awsErrorCode(err)).toBe("SignatureDoesNotMatch");
   });
 
   it("reports an empty default chain as a configuration problem (400), not an AWS failure", async () => {
     // Environment empty, files absent, IMDS disabled in beforeEach: the chain has nothing to offer.
-    const err = await failure(new SdkIamApi(createIamClient(conn({ accessKey: "", secretKey: "" }))).getUser({}));
+    const err = await failure(new SdkIamApi(await createIamClient(conn({ accessKey: "", secretKey: "" })), iamSdk).getUser({}));
     const classified = classifyAwsError(err);
     expect(classified.kind).toBe("user");
     expect(classified.message).toMatch(/^no AWS credentials for IAM GetUser: config\/root has no access_key\/secret_key and the default credential chain/);
   });
 
-  it("refuses half a key pair as upstream does", () => {
-    expect(() => createIamClient(conn({ secretKey: "" }))).toThrow(new UserError(HALF_KEY_PAIR_MESSAGE));
-    expect(() => createIamClient(conn({ accessKey: "" }))).toThrow(UserError);
+  it("refuses half a key pair as upstream does", async () => {
+    await expect(createIamClient(conn({ secretKey: "" }))).rejects.toThrow(new UserError(HALF_KEY_PAIR_MESSAGE));
+    await expect(createIamClient(conn({ accessKey: "" }))).rejects.toThrow(UserError);
   });
 
   it("SigV4 on: moto refuses a wrong secret and an unknown key, as 400s carrying AWS's code", async () => {
-    const wrongSecret = await failure(createIamClient(conn({ secretKey: "wrong" })).send(new GetUserCommand({})));
+    const wrongSecret = await failure((await createIamClient(conn({ secretKey: "wrong" }))).send(new GetUserCommand({})));
     const classified = classifyAwsError(wrongSecret, "IAM GetUser");
     expect(classified).toBeInstanceOf(AwsApiError);
     expect(classified.kind).toBe("user");
     expect(classified.message).toMatch(/^IAM GetUser: SignatureDoesNotMatch: The request signature we calculated does not match/);
 
-    const unknownKey = await failure(createIamClient(conn({ accessKey: "AKIAUNKNOWNKEY000000" })).send(new GetUserCommand({})));
+    const unknownKey = await failure((await createIamClient(conn({ accessKey: "AKIAUNKNOWNKEY000000" }))).send(new GetUserCommand({})));
     expect(awsErrorCode(unknownKey)).toBe("InvalidClientTokenId");
     expect(classifyAwsError(unknownKey).kind).toBe("user");
   });
@@ -148,7 +152,7 @@ describe("credentials", () => {
 describe("region", () => {
   /** The SigV4 scope region of an IAM call made with `config` and `env`, as the proxy saw it. */
   async function signedRegion(region: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-    const iam = createIamClient(conn({ region, iamEndpoint: proxy.endpoint }), { env });
+    const iam = await createIamClient(conn({ region, iamEndpoint: proxy.endpoint }), { env });
     await iam.send(new GetUserCommand({}));
     iam.destroy();
     return proxy.calls.at(-1)?.region;
@@ -163,7 +167,7 @@ describe("region", () => {
 
   it("defaults to process.env for the fallback", async () => {
     vi.stubEnv("AWS_REGION", "ca-central-1");
-    const iam = createIamClient(conn({ iamEndpoint: proxy.endpoint }));
+    const iam = await createIamClient(conn({ iamEndpoint: proxy.endpoint }));
     await iam.send(new GetUserCommand({}));
     expect(proxy.calls.at(-1)?.region).toBe("ca-central-1");
   });
@@ -180,7 +184,7 @@ describe("max_retries", () => {
     [2, 3],
     [-1, 3],
   ])("max_retries %i makes %i attempts on a retryable AWS failure", async (maxRetries, attempts) => {
-    const iam = new SdkIamApi(createIamClient(conn({ maxRetries })));
+    const iam = new SdkIamApi(await createIamClient(conn({ maxRetries })), iamSdk);
     const err = await failure(iam.listServiceSpecificCredentials({ UserName: MOTO_ADMIN_USER }));
     expect(attemptsOf(err)).toBe(attempts);
     const classified = classifyAwsError(err);
@@ -189,7 +193,7 @@ describe("max_retries", () => {
   });
 
   it("also bounds retries on a connection failure, classified as unreachable (500)", async () => {
-    const err = await failure(createIamClient(conn({ iamEndpoint: deadEndpoint, maxRetries: 1 })).send(new GetUserCommand({})));
+    const err = await failure((await createIamClient(conn({ iamEndpoint: deadEndpoint, maxRetries: 1 }))).send(new GetUserCommand({})));
     expect(attemptsOf(err)).toBe(2);
     const classified = classifyAwsError(err, "IAM GetUser");
     expect(classified.kind).toBe("internal");
@@ -213,7 +217,7 @@ describe("STS endpoint candidates", () => {
     expect(identity.Arn).toBe(ADMIN_ARN());
     expect(proxy.calls.at(-1)).toMatchObject({ service: "sts", region: "eu-central-1", action: "GetCallerIdentity" });
     // The chosen client is the one later calls use.
-    expect((await new SdkStsApi(client).getCallerIdentity()).Arn).toBe(ADMIN_ARN());
+    expect((await new SdkStsApi(client, stsSdk).getCallerIdentity()).Arn).toBe(ADMIN_ARN());
   });
 
   it("orders candidates as documented, sts_region only with sts_endpoint", () => {
@@ -243,7 +247,7 @@ describe("STS endpoint candidates", () => {
 
 describe("classifyAwsError on real moto answers", () => {
   it("NoSuchEntity → 400 naming the call with AWS's code and message, recognised before and after", async () => {
-    const iam = new SdkIamApi(createIamClient(conn()));
+    const iam = new SdkIamApi(await createIamClient(conn()), iamSdk);
     const err = await failure(iam.getUser({ UserName: "nobody-here" }));
     expect(isNoSuchEntity(err)).toBe(true);
     const classified = classifyAwsError(err);
@@ -255,7 +259,7 @@ describe("classifyAwsError on real moto answers", () => {
   });
 
   it("MalformedPolicyDocument → 400 with AWS's code and message", async () => {
-    const iam = new SdkIamApi(createIamClient(conn()));
+    const iam = new SdkIamApi(await createIamClient(conn()), iamSdk);
     await iam.createUser({ UserName: "malformed-policy-user" });
     const err = await failure(iam.putUserPolicy({ UserName: "malformed-policy-user", PolicyName: "p", PolicyDocument: "{not json" }));
     expect(awsErrorCode(err)).toBe("MalformedPolicyDocument");
@@ -293,7 +297,7 @@ function selfSignedPem(): string {
 }
 
 describe("DeleteConflict proxy", () => {
-  const viaProxy = (): SdkIamApi => new SdkIamApi(createIamClient(conn({ iamEndpoint: proxy.endpoint, maxRetries: 0 })));
+  const viaProxy = async (): Promise<SdkIamApi> => new SdkIamApi(await createIamClient(conn({ iamEndpoint: proxy.endpoint, maxRetries: 0 })), iamSdk);
 
   async function conflictMessage(api: IamApi, userName: string): Promise<string> {
     const err = await failure(api.deleteUser({ UserName: userName }));
@@ -305,7 +309,7 @@ describe("DeleteConflict proxy", () => {
   }
 
   it("answers 409 while a login profile or SSH key remains, then lets DeleteUser through (signed via the proxy)", async () => {
-    const api = viaProxy();
+    const api = await viaProxy();
     await api.createUser({ UserName: "conflicted" });
     await admin.send(new CreateLoginProfileCommand({ UserName: "conflicted", Password: "Secr3t-Passw0rd!" }));
     const key = await admin.send(new UploadSSHPublicKeyCommand({ UserName: "conflicted", SSHPublicKeyBody: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFvnpTestKeyBodyOnlyForMotoXXXXXXXXXXXXXXX test" }));
@@ -323,7 +327,7 @@ describe("DeleteConflict proxy", () => {
   });
 
   it("also refuses for MFA devices, signing certificates, access keys and group membership", async () => {
-    const api = viaProxy();
+    const api = await viaProxy();
     await admin.send(new CreateUserCommand({ UserName: "mfa-user" }));
     const device = await admin.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: "mfa-user-device" }));
     const serial = device.VirtualMFADevice?.SerialNumber;
@@ -346,7 +350,7 @@ describe("DeleteConflict proxy", () => {
   });
 
   it("answers ListServiceSpecificCredentials, which moto lacks, as AWS does", async () => {
-    const api = viaProxy();
+    const api = await viaProxy();
     expect((await api.listServiceSpecificCredentials({ UserName: MOTO_ADMIN_USER })).ServiceSpecificCredentials).toEqual([]);
     expect(isNoSuchEntity(await failure(api.listServiceSpecificCredentials({ UserName: "nobody-here" })))).toBe(true);
   });
@@ -366,7 +370,7 @@ describe("SDK adapters", () => {
   const actionOf = (method: string): string => method.charAt(0).toUpperCase() + method.slice(1);
 
   it("send each IamApi method as the IAM action of the same name", async () => {
-    const api = viaProxyIam();
+    const api = await viaProxyIam();
     // One input satisfying every method's required members; IAM ignores what an action does not use.
     const input = {
       UserName: "adapter-probe", PolicyArn: "arn:aws:iam::123456789012:policy/none", PolicyName: "p", PolicyDocument: "{}", GroupName: "none",
@@ -382,7 +386,7 @@ describe("SDK adapters", () => {
   });
 
   it("send each StsApi method as the STS action of the same name", async () => {
-    const sts = new SdkStsApi((await createStsClient(conn({ stsEndpoint: proxy.endpoint, maxRetries: 0 }))).client);
+    const sts = new SdkStsApi((await createStsClient(conn({ stsEndpoint: proxy.endpoint, maxRetries: 0 }))).client, stsSdk);
     const inputs: { [K in keyof StsApi]: Parameters<StsApi[K]> } = {
       assumeRole: [{ RoleArn: "arn:aws:iam::123456789012:role/r", RoleSessionName: "s" }],
       getFederationToken: [{ Name: "fed", Policy: '{"Version":"2012-10-17","Statement":[]}' }],
@@ -397,8 +401,8 @@ describe("SDK adapters", () => {
     }
   });
 
-  function viaProxyIam(): SdkIamApi {
-    return new SdkIamApi(createIamClient(conn({ iamEndpoint: proxy.endpoint, maxRetries: 0 })));
+  async function viaProxyIam(): Promise<SdkIamApi> {
+    return new SdkIamApi(await createIamClient(conn({ iamEndpoint: proxy.endpoint, maxRetries: 0 })), iamSdk);
   }
 });
 

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { StorageHandlers } from "../../src/generated/pb/Storage.js";
+import type { SystemViewHandlers } from "../../src/generated/pb/SystemView.js";
 import { InmemStorage } from "../../src/logical/index.js";
 import { protos } from "../../src/plugin/proto.js";
 
@@ -36,8 +37,20 @@ export async function startStorageServer(tls?: StorageServerTls): Promise<Storag
         .then(() => cb(null, {}), (e: unknown) => cb(null, { err: fail(e) })),
     Delete: (call, cb) => void storage.delete(call.request.key).then(() => cb(null, {}), (e: unknown) => cb(null, { err: fail(e) })),
   };
+  // Vault serves SystemView on the same brokered connection; answer like a plain CE mount.
+  const systemView: Pick<SystemViewHandlers, "DefaultLeaseTTL" | "MaxLeaseTTL" | "Tainted" | "CachingDisabled" | "ReplicationState" | "LocalMount" | "PluginEnv"> = {
+    DefaultLeaseTTL: (_call, cb) => cb(null, { TTL: String(24n * 3600n * 1_000_000_000n) }),
+    MaxLeaseTTL: (_call, cb) => cb(null, { TTL: String(48n * 3600n * 1_000_000_000n) }),
+    Tainted: (_call, cb) => cb(null, { tainted: false }),
+    CachingDisabled: (_call, cb) => cb(null, { disabled: false }),
+    ReplicationState: (_call, cb) => cb(null, { state: 0 }),
+    LocalMount: (_call, cb) => cb(null, { local: false }),
+    PluginEnv: (_call, cb) => cb(null, { plugin_environment: { vault_version: "0.0.0-test", vault_version_prerelease: "", vault_version_metadata: "" } }),
+  };
   const server = new grpc.Server();
   server.addService(protos().pb.Storage.service, handlers);
+  // Unlisted RPCs answer UNIMPLEMENTED, which is what the plugin sees from OpenBao for Vault-only calls.
+  server.addService(protos().pb.SystemView.service, systemView as unknown as grpc.UntypedServiceImplementation);
   const credentials =
     tls === undefined
       ? grpc.ServerCredentials.createInsecure()

@@ -3,43 +3,43 @@
 // invalidation). Upstream guards the pair with an RW mutex; here the cached value is the build's
 // promise, so concurrent first callers share one build and nobody blocks anybody else.
 // Static-role work uses freshIam(): a client built for that call only, never cached.
-import type { IAMClient } from "@aws-sdk/client-iam";
-import {
-  AddUserToGroupCommand,
-  AttachUserPolicyCommand,
-  CreateAccessKeyCommand,
-  CreateUserCommand,
-  DeactivateMFADeviceCommand,
-  DeleteAccessKeyCommand,
-  DeleteLoginProfileCommand,
-  DeleteServiceSpecificCredentialCommand,
-  DeleteSigningCertificateCommand,
-  DeleteSSHPublicKeyCommand,
-  DeleteUserCommand,
-  DeleteUserPolicyCommand,
-  DeleteVirtualMFADeviceCommand,
-  DetachUserPolicyCommand,
-  GetGroupPolicyCommand,
-  GetUserCommand,
-  ListAccessKeysCommand,
-  ListAttachedGroupPoliciesCommand,
-  ListAttachedUserPoliciesCommand,
-  ListGroupPoliciesCommand,
-  ListGroupsForUserCommand,
-  ListMFADevicesCommand,
-  ListServiceSpecificCredentialsCommand,
-  ListSigningCertificatesCommand,
-  ListSSHPublicKeysCommand,
-  ListUserPoliciesCommand,
-  PutUserPolicyCommand,
-  RemoveUserFromGroupCommand,
-  TagUserCommand,
+import type {
+  AddUserToGroupCommandInput,
+  AttachUserPolicyCommandInput,
+  CreateAccessKeyCommandInput,
+  CreateUserCommandInput,
+  DeactivateMFADeviceCommandInput,
+  DeleteAccessKeyCommandInput,
+  DeleteLoginProfileCommandInput,
+  DeleteServiceSpecificCredentialCommandInput,
+  DeleteSigningCertificateCommandInput,
+  DeleteSSHPublicKeyCommandInput,
+  DeleteUserCommandInput,
+  DeleteUserPolicyCommandInput,
+  DeleteVirtualMFADeviceCommandInput,
+  DetachUserPolicyCommandInput,
+  GetGroupPolicyCommandInput,
+  GetUserCommandInput,
+  IAMClient,
+  ListAccessKeysCommandInput,
+  ListAttachedGroupPoliciesCommandInput,
+  ListAttachedUserPoliciesCommandInput,
+  ListGroupPoliciesCommandInput,
+  ListGroupsForUserCommandInput,
+  ListMFADevicesCommandInput,
+  ListServiceSpecificCredentialsCommandInput,
+  ListSigningCertificatesCommandInput,
+  ListSSHPublicKeysCommandInput,
+  ListUserPoliciesCommandInput,
+  PutUserPolicyCommandInput,
+  RemoveUserFromGroupCommandInput,
+  TagUserCommandInput,
 } from "@aws-sdk/client-iam";
-import type { STSClient } from "@aws-sdk/client-sts";
-import { AssumeRoleCommand, GetCallerIdentityCommand, GetFederationTokenCommand, GetSessionTokenCommand } from "@aws-sdk/client-sts";
+import type { AssumeRoleCommandInput, GetFederationTokenCommandInput, GetSessionTokenCommandInput, STSClient } from "@aws-sdk/client-sts";
 import { createIamClient, createStsClient } from "../../aws/clients.js";
 import { DEFAULT_CONNECTION_CONFIG, type AwsConnectionConfig } from "../../aws/config.js";
 import { tagAwsAction } from "../../aws/errors.js";
+import { loadIamSdk, loadStsSdk, type IamSdk, type StsSdk } from "../../aws/sdk.js";
 import type { Logger, Storage } from "../../logical/index.js";
 import type { AwsClients, IamApi, StsApi } from "./aws-api.js";
 import type { RootConfig } from "./model.js";
@@ -67,57 +67,63 @@ async function call<T>(action: string, run: () => Promise<T>): Promise<T> {
 
 /** IamApi over an SDK v3 IAMClient: one command per method, nothing else. */
 export class SdkIamApi implements IamApi {
-  constructor(readonly client: IAMClient) {}
+  constructor(
+    readonly client: IAMClient,
+    private readonly sdk: IamSdk,
+  ) {}
 
-  createUser = (i: CreateUserCommand["input"]) => call("IAM CreateUser", () => this.client.send(new CreateUserCommand(i)));
-  getUser = (i: GetUserCommand["input"]) => call("IAM GetUser", () => this.client.send(new GetUserCommand(i)));
-  deleteUser = (i: DeleteUserCommand["input"]) => call("IAM DeleteUser", () => this.client.send(new DeleteUserCommand(i)));
-  tagUser = (i: TagUserCommand["input"]) => call("IAM TagUser", () => this.client.send(new TagUserCommand(i)));
-  createAccessKey = (i: CreateAccessKeyCommand["input"]) => call("IAM CreateAccessKey", () => this.client.send(new CreateAccessKeyCommand(i)));
-  deleteAccessKey = (i: DeleteAccessKeyCommand["input"]) => call("IAM DeleteAccessKey", () => this.client.send(new DeleteAccessKeyCommand(i)));
-  listAccessKeys = (i: ListAccessKeysCommand["input"]) => call("IAM ListAccessKeys", () => this.client.send(new ListAccessKeysCommand(i)));
-  attachUserPolicy = (i: AttachUserPolicyCommand["input"]) => call("IAM AttachUserPolicy", () => this.client.send(new AttachUserPolicyCommand(i)));
-  detachUserPolicy = (i: DetachUserPolicyCommand["input"]) => call("IAM DetachUserPolicy", () => this.client.send(new DetachUserPolicyCommand(i)));
-  listAttachedUserPolicies = (i: ListAttachedUserPoliciesCommand["input"]) =>
-    call("IAM ListAttachedUserPolicies", () => this.client.send(new ListAttachedUserPoliciesCommand(i)));
-  putUserPolicy = (i: PutUserPolicyCommand["input"]) => call("IAM PutUserPolicy", () => this.client.send(new PutUserPolicyCommand(i)));
-  deleteUserPolicy = (i: DeleteUserPolicyCommand["input"]) => call("IAM DeleteUserPolicy", () => this.client.send(new DeleteUserPolicyCommand(i)));
-  listUserPolicies = (i: ListUserPoliciesCommand["input"]) => call("IAM ListUserPolicies", () => this.client.send(new ListUserPoliciesCommand(i)));
-  addUserToGroup = (i: AddUserToGroupCommand["input"]) => call("IAM AddUserToGroup", () => this.client.send(new AddUserToGroupCommand(i)));
-  removeUserFromGroup = (i: RemoveUserFromGroupCommand["input"]) =>
-    call("IAM RemoveUserFromGroup", () => this.client.send(new RemoveUserFromGroupCommand(i)));
-  listGroupsForUser = (i: ListGroupsForUserCommand["input"]) => call("IAM ListGroupsForUser", () => this.client.send(new ListGroupsForUserCommand(i)));
-  listGroupPolicies = (i: ListGroupPoliciesCommand["input"]) => call("IAM ListGroupPolicies", () => this.client.send(new ListGroupPoliciesCommand(i)));
-  getGroupPolicy = (i: GetGroupPolicyCommand["input"]) => call("IAM GetGroupPolicy", () => this.client.send(new GetGroupPolicyCommand(i)));
-  listAttachedGroupPolicies = (i: ListAttachedGroupPoliciesCommand["input"]) =>
-    call("IAM ListAttachedGroupPolicies", () => this.client.send(new ListAttachedGroupPoliciesCommand(i)));
-  deleteLoginProfile = (i: DeleteLoginProfileCommand["input"]) => call("IAM DeleteLoginProfile", () => this.client.send(new DeleteLoginProfileCommand(i)));
-  listMFADevices = (i: ListMFADevicesCommand["input"]) => call("IAM ListMFADevices", () => this.client.send(new ListMFADevicesCommand(i)));
-  deactivateMFADevice = (i: DeactivateMFADeviceCommand["input"]) =>
-    call("IAM DeactivateMFADevice", () => this.client.send(new DeactivateMFADeviceCommand(i)));
-  deleteVirtualMFADevice = (i: DeleteVirtualMFADeviceCommand["input"]) =>
-    call("IAM DeleteVirtualMFADevice", () => this.client.send(new DeleteVirtualMFADeviceCommand(i)));
-  listSSHPublicKeys = (i: ListSSHPublicKeysCommand["input"]) => call("IAM ListSSHPublicKeys", () => this.client.send(new ListSSHPublicKeysCommand(i)));
-  deleteSSHPublicKey = (i: DeleteSSHPublicKeyCommand["input"]) => call("IAM DeleteSSHPublicKey", () => this.client.send(new DeleteSSHPublicKeyCommand(i)));
-  listSigningCertificates = (i: ListSigningCertificatesCommand["input"]) =>
-    call("IAM ListSigningCertificates", () => this.client.send(new ListSigningCertificatesCommand(i)));
-  deleteSigningCertificate = (i: DeleteSigningCertificateCommand["input"]) =>
-    call("IAM DeleteSigningCertificate", () => this.client.send(new DeleteSigningCertificateCommand(i)));
-  listServiceSpecificCredentials = (i: ListServiceSpecificCredentialsCommand["input"]) =>
-    call("IAM ListServiceSpecificCredentials", () => this.client.send(new ListServiceSpecificCredentialsCommand(i)));
-  deleteServiceSpecificCredential = (i: DeleteServiceSpecificCredentialCommand["input"]) =>
-    call("IAM DeleteServiceSpecificCredential", () => this.client.send(new DeleteServiceSpecificCredentialCommand(i)));
+  createUser = (i: CreateUserCommandInput) => call("IAM CreateUser", () => this.client.send(new this.sdk.CreateUserCommand(i)));
+  getUser = (i: GetUserCommandInput) => call("IAM GetUser", () => this.client.send(new this.sdk.GetUserCommand(i)));
+  deleteUser = (i: DeleteUserCommandInput) => call("IAM DeleteUser", () => this.client.send(new this.sdk.DeleteUserCommand(i)));
+  tagUser = (i: TagUserCommandInput) => call("IAM TagUser", () => this.client.send(new this.sdk.TagUserCommand(i)));
+  createAccessKey = (i: CreateAccessKeyCommandInput) => call("IAM CreateAccessKey", () => this.client.send(new this.sdk.CreateAccessKeyCommand(i)));
+  deleteAccessKey = (i: DeleteAccessKeyCommandInput) => call("IAM DeleteAccessKey", () => this.client.send(new this.sdk.DeleteAccessKeyCommand(i)));
+  listAccessKeys = (i: ListAccessKeysCommandInput) => call("IAM ListAccessKeys", () => this.client.send(new this.sdk.ListAccessKeysCommand(i)));
+  attachUserPolicy = (i: AttachUserPolicyCommandInput) => call("IAM AttachUserPolicy", () => this.client.send(new this.sdk.AttachUserPolicyCommand(i)));
+  detachUserPolicy = (i: DetachUserPolicyCommandInput) => call("IAM DetachUserPolicy", () => this.client.send(new this.sdk.DetachUserPolicyCommand(i)));
+  listAttachedUserPolicies = (i: ListAttachedUserPoliciesCommandInput) =>
+    call("IAM ListAttachedUserPolicies", () => this.client.send(new this.sdk.ListAttachedUserPoliciesCommand(i)));
+  putUserPolicy = (i: PutUserPolicyCommandInput) => call("IAM PutUserPolicy", () => this.client.send(new this.sdk.PutUserPolicyCommand(i)));
+  deleteUserPolicy = (i: DeleteUserPolicyCommandInput) => call("IAM DeleteUserPolicy", () => this.client.send(new this.sdk.DeleteUserPolicyCommand(i)));
+  listUserPolicies = (i: ListUserPoliciesCommandInput) => call("IAM ListUserPolicies", () => this.client.send(new this.sdk.ListUserPoliciesCommand(i)));
+  addUserToGroup = (i: AddUserToGroupCommandInput) => call("IAM AddUserToGroup", () => this.client.send(new this.sdk.AddUserToGroupCommand(i)));
+  removeUserFromGroup = (i: RemoveUserFromGroupCommandInput) =>
+    call("IAM RemoveUserFromGroup", () => this.client.send(new this.sdk.RemoveUserFromGroupCommand(i)));
+  listGroupsForUser = (i: ListGroupsForUserCommandInput) => call("IAM ListGroupsForUser", () => this.client.send(new this.sdk.ListGroupsForUserCommand(i)));
+  listGroupPolicies = (i: ListGroupPoliciesCommandInput) => call("IAM ListGroupPolicies", () => this.client.send(new this.sdk.ListGroupPoliciesCommand(i)));
+  getGroupPolicy = (i: GetGroupPolicyCommandInput) => call("IAM GetGroupPolicy", () => this.client.send(new this.sdk.GetGroupPolicyCommand(i)));
+  listAttachedGroupPolicies = (i: ListAttachedGroupPoliciesCommandInput) =>
+    call("IAM ListAttachedGroupPolicies", () => this.client.send(new this.sdk.ListAttachedGroupPoliciesCommand(i)));
+  deleteLoginProfile = (i: DeleteLoginProfileCommandInput) => call("IAM DeleteLoginProfile", () => this.client.send(new this.sdk.DeleteLoginProfileCommand(i)));
+  listMFADevices = (i: ListMFADevicesCommandInput) => call("IAM ListMFADevices", () => this.client.send(new this.sdk.ListMFADevicesCommand(i)));
+  deactivateMFADevice = (i: DeactivateMFADeviceCommandInput) =>
+    call("IAM DeactivateMFADevice", () => this.client.send(new this.sdk.DeactivateMFADeviceCommand(i)));
+  deleteVirtualMFADevice = (i: DeleteVirtualMFADeviceCommandInput) =>
+    call("IAM DeleteVirtualMFADevice", () => this.client.send(new this.sdk.DeleteVirtualMFADeviceCommand(i)));
+  listSSHPublicKeys = (i: ListSSHPublicKeysCommandInput) => call("IAM ListSSHPublicKeys", () => this.client.send(new this.sdk.ListSSHPublicKeysCommand(i)));
+  deleteSSHPublicKey = (i: DeleteSSHPublicKeyCommandInput) => call("IAM DeleteSSHPublicKey", () => this.client.send(new this.sdk.DeleteSSHPublicKeyCommand(i)));
+  listSigningCertificates = (i: ListSigningCertificatesCommandInput) =>
+    call("IAM ListSigningCertificates", () => this.client.send(new this.sdk.ListSigningCertificatesCommand(i)));
+  deleteSigningCertificate = (i: DeleteSigningCertificateCommandInput) =>
+    call("IAM DeleteSigningCertificate", () => this.client.send(new this.sdk.DeleteSigningCertificateCommand(i)));
+  listServiceSpecificCredentials = (i: ListServiceSpecificCredentialsCommandInput) =>
+    call("IAM ListServiceSpecificCredentials", () => this.client.send(new this.sdk.ListServiceSpecificCredentialsCommand(i)));
+  deleteServiceSpecificCredential = (i: DeleteServiceSpecificCredentialCommandInput) =>
+    call("IAM DeleteServiceSpecificCredential", () => this.client.send(new this.sdk.DeleteServiceSpecificCredentialCommand(i)));
 }
 
 /** StsApi over an SDK v3 STSClient. */
 export class SdkStsApi implements StsApi {
-  constructor(readonly client: STSClient) {}
+  constructor(
+    readonly client: STSClient,
+    private readonly sdk: StsSdk,
+  ) {}
 
-  assumeRole = (i: AssumeRoleCommand["input"]) => call("STS AssumeRole", () => this.client.send(new AssumeRoleCommand(i)));
-  getFederationToken = (i: GetFederationTokenCommand["input"]) =>
-    call("STS GetFederationToken", () => this.client.send(new GetFederationTokenCommand(i)));
-  getSessionToken = (i: GetSessionTokenCommand["input"]) => call("STS GetSessionToken", () => this.client.send(new GetSessionTokenCommand(i)));
-  getCallerIdentity = () => call("STS GetCallerIdentity", () => this.client.send(new GetCallerIdentityCommand({})));
+  assumeRole = (i: AssumeRoleCommandInput) => call("STS AssumeRole", () => this.client.send(new this.sdk.AssumeRoleCommand(i)));
+  getFederationToken = (i: GetFederationTokenCommandInput) =>
+    call("STS GetFederationToken", () => this.client.send(new this.sdk.GetFederationTokenCommand(i)));
+  getSessionToken = (i: GetSessionTokenCommandInput) => call("STS GetSessionToken", () => this.client.send(new this.sdk.GetSessionTokenCommand(i)));
+  getCallerIdentity = () => call("STS GetCallerIdentity", () => this.client.send(new this.sdk.GetCallerIdentityCommand({})));
 }
 
 export interface CreateAwsClientsOptions {
@@ -153,14 +159,15 @@ export function createAwsClients(options: CreateAwsClientsOptions): AwsClients {
   let iamBuild: Promise<SdkIamApi> | undefined;
   let stsBuild: Promise<SdkStsApi> | undefined;
 
-  const buildIam = async (): Promise<SdkIamApi> => new SdkIamApi(createIamClient(connectionOf(await readConnection(storage)), { env }));
+  const buildIam = async (): Promise<SdkIamApi> =>
+    new SdkIamApi(await createIamClient(connectionOf(await readConnection(storage)), { env }), await loadIamSdk());
   const buildSts = async (): Promise<SdkStsApi> => {
     const probed = await createStsClient(connectionOf(await readConnection(storage)), {
       env,
       onProbeFailure: (candidate, error) =>
         logger?.debug("couldn't connect with config trying next", { endpoint: candidate.endpoint ?? "", region: candidate.region, error: error.message }),
     });
-    return new SdkStsApi(probed.client);
+    return new SdkStsApi(probed.client, await loadStsSdk());
   };
 
   /**

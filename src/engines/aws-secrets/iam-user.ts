@@ -6,7 +6,7 @@
 // (DeleteConflict) while any of them remain and the lease then fails forever (vault#16685).
 import { deleteWal, KeyedLock, putWal } from "../../framework/index.js";
 import { LogicalError, UserError, type Request } from "../../logical/index.js";
-import { awsErrorCode, classifyAwsError, isNoSuchEntity } from "../../aws/errors.js";
+import { awsErrorCode, awsHttpStatus, classifyAwsError, isNoSuchEntity } from "../../aws/errors.js";
 import type { IamApi } from "./aws-api.js";
 import { readRootConfig } from "./config-root-storage.js";
 import type { AwsSecretsContext } from "./context.js";
@@ -209,6 +209,14 @@ const withMarker = (marker: string | undefined): { Marker?: string } => (marker 
 
 const isAccessDenied = (err: unknown): boolean => awsErrorCode(err) === "AccessDenied";
 
+/**
+ * The endpoint cannot list this kind at all: IAM-compatible emulators (moto lacks
+ * ListServiceSpecificCredentials) answer 5xx or an unknown-action code. Skipping the listing is
+ * safe — if such an attachment exists, DeleteUser refuses with DeleteConflict and nothing leaks.
+ */
+const listingUnsupported = (err: unknown): boolean =>
+  (awsHttpStatus(err) ?? 0) >= 500 || ["NotImplemented", "InvalidAction", "UnknownOperationException"].includes(awsErrorCode(err) ?? "");
+
 /** Collects what the teardown had to skip, so a final DeleteConflict can say why. */
 class TeardownNotes {
   readonly skipped: string[] = [];
@@ -234,7 +242,7 @@ async function clearKind<T>(
     items = await list();
   } catch (err) {
     if (isNoSuchEntity(err)) return;
-    if (optional && isAccessDenied(err)) {
+    if (optional && (isAccessDenied(err) || listingUnsupported(err))) {
       notes.skipped.push(`could not list ${kind}: ${messageOf(err)}`);
       return;
     }

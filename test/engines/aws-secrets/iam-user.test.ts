@@ -264,6 +264,14 @@ describe("deleteIamUser", () => {
     expect(warnings).toHaveLength(1);
   });
 
+  it("skips an optional listing the endpoint cannot answer (moto lacks service-specific credentials)", async () => {
+    const h = harness();
+    h.iam.addUser("u");
+    h.iam.failures.set("ListServiceSpecificCredentials", () => awsError("InternalFailure", "not implemented", 500, "server"));
+    await deleteIamUser(h.ctx, "u", { fromRollback: false });
+    expect(h.iam.users.size).toBe(0);
+  });
+
   it("explains a DeleteConflict with what it could not list", async () => {
     const h = harness();
     h.iam.addUser("u", { sshKeys: new Set(["APKA1"]) });
