@@ -50,7 +50,7 @@ export async function startStorageServer(tls?: StorageServerTls): Promise<Storag
   const server = new grpc.Server();
   server.addService(protos().pb.Storage.service, handlers);
   // Unlisted RPCs answer UNIMPLEMENTED, which is what the plugin sees from OpenBao for Vault-only calls.
-  server.addService(protos().pb.SystemView.service, systemView as unknown as grpc.UntypedServiceImplementation);
+  server.addService(protos().pb.SystemView.service, systemView);
   const credentials =
     tls === undefined
       ? grpc.ServerCredentials.createInsecure()
