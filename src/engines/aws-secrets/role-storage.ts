@@ -81,7 +81,8 @@ const listOrNull = (items: readonly string[]): string[] | null => (items.length 
 const mapOrNull = (map: Readonly<Record<string, string>>): Record<string, string> | null =>
   Object.keys(map).length === 0 ? null : { ...map };
 
-function toJson(role: RoleEntry): RoleJson {
+/** The role as upstream's `awsRoleEntry` JSON (the layout of role/<name>). */
+export function roleToJson(role: RoleEntry): RoleJson {
   return {
     credential_types: listOrNull(role.credentialTypes),
     policy_arns: listOrNull(role.policyArns),
@@ -105,7 +106,7 @@ function toJson(role: RoleEntry): RoleJson {
 }
 
 // The collection checks what it reads by converting it, so a bad entry fails with its key named.
-const roles = jsonCollection<RoleJson>(ROLE_PREFIX, (value) => toJson(fromJson(value)));
+const roles = jsonCollection<RoleJson>(ROLE_PREFIX, (value) => roleToJson(fromJson(value)));
 
 export interface GetRoleOptions {
   /**
@@ -133,7 +134,7 @@ export async function getRole(storage: Storage, name: string, opts: GetRoleOptio
 }
 
 export async function putRole(storage: Storage, name: string, role: RoleEntry): Promise<void> {
-  await roles.put(storage, name, toJson(role));
+  await roles.put(storage, name, roleToJson(role));
 }
 
 /** Deletes the role and any legacy entry of the same name. */

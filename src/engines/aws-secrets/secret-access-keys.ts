@@ -2,7 +2,7 @@
 // secretAccessKeysRenew/Revoke). Its internal data is upstream's — `username`, `policy`, `is_sts`
 // — so a lease issued by Vault's builtin engine can be renewed and revoked by this plugin after a
 // migration, and the other way round.
-import { getRole } from "./role-storage.js";
+import { getRole, roleToJson } from "./role-storage.js";
 import { defineSecret, field, leaseExtend, secretResponse, type SecretSpec } from "../../framework/index.js";
 import type { Request, Response } from "../../logical/index.js";
 import type { AwsSecretsContext } from "./context.js";
@@ -60,36 +60,13 @@ export function accessKeysSecret(ctx: AwsSecretsContext): SecretSpec {
   });
 }
 
-/** An empty list or map as Go's nil, which is what upstream's struct holds for anything never set. */
-const listOrNull = (items: readonly string[]): string[] | null => (items.length === 0 ? null : [...items]);
-const mapOrNull = (map: Readonly<Record<string, string>>): Record<string, string> | null => (Object.keys(map).length === 0 ? null : { ...map });
-
 /**
- * A role as upstream's `awsRoleEntry` JSON (the layout of role/<name>), which upstream stores as
- * the lease's `policy`. Nothing reads it back — revoke needs only the user name — but leases look
- * the same in storage and in `sys/leases/lookup` whichever implementation issued them.
+ * A role as upstream's `awsRoleEntry` JSON, which upstream stores as the lease's `policy`. Nothing
+ * reads it back — revoke needs only the user name — but leases look the same in storage and in
+ * `sys/leases/lookup` whichever implementation issued them.
  */
 export function upstreamRoleJson(role: RoleEntry): Record<string, unknown> {
-  return {
-    credential_types: listOrNull(role.credentialTypes),
-    policy_arns: listOrNull(role.policyArns),
-    role_arns: listOrNull(role.roleArns),
-    policy_document: role.policyDocument,
-    iam_groups: listOrNull(role.iamGroups),
-    iam_tags: mapOrNull(role.iamTags),
-    session_tags: mapOrNull(role.sessionTags),
-    external_id: role.externalId,
-    ...(role.invalidData === "" ? {} : { invalid_data: role.invalidData }),
-    ...(role.prohibitFlexibleCredPath ? { prohibit_flexible_cred_path: true } : {}),
-    version: role.version,
-    default_sts_ttl: Number(role.defaultStsTtl),
-    max_sts_ttl: Number(role.maxStsTtl),
-    ...(role.ttl !== 0n && { ttl: Number(role.ttl) }),
-    ...(role.maxTtl !== 0n && { max_ttl: Number(role.maxTtl) }),
-    user_path: role.userPath,
-    permissions_boundary_arn: role.permissionsBoundaryArn,
-    mfa_serial_number: role.mfaSerialNumber,
-  };
+  return { ...roleToJson(role) };
 }
 
 /** An IAM user's lease: the role's own ttl/max_ttl where set, else config/lease (0: mount defaults). */
