@@ -3,6 +3,10 @@ import { createAwsSecretsBackend } from "../engines/aws-secrets/index.js";
 import { serveBackend } from "../grpc/serve-backend.js";
 import { exitOnStartupFailure, PLUGIN_VERSION } from "./startup.js";
 
+// The SDK version is pinned to one that supports Node 20; its notice that later versions will not
+// would otherwise land in Vault's log from every plugin process.
+process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
+
 serveBackend({
   name: "vault-plugin-secrets-aws",
   type: "logical",
