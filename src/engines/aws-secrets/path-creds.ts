@@ -13,11 +13,11 @@ import { readLeaseConfig } from "./storage.js";
 import { assumeRoleCreds, federationTokenCreds, sessionTokenCreds } from "./sts-creds.js";
 
 const fields = {
-  name: field.string({ description: "Name of the role" }),
-  role_arn: field.string({ description: "ARN of role to assume when credential_type is assumed_role", query: true }),
-  ttl: field.durationSeconds({ description: "Lifetime of the returned credentials in seconds", default: 3600, query: true }),
-  role_session_name: field.string({ description: "Session name to use when assuming role. Max chars: 64", query: true }),
-  mfa_code: field.string({ description: "MFA code to provide for session tokens", query: true }),
+  name: field.string({ description: "The role to issue credentials for." }),
+  role_arn: field.string({ description: "For assumed_role: which of the role's role_arns to assume; may be omitted when it has one.", query: true }),
+  ttl: field.durationSeconds({ description: "For STS credentials: how long they should be valid (capped by the role's max_sts_ttl or the mount maximum).", default: 3600, query: true }),
+  role_session_name: field.string({ description: "For assumed_role: the session name to use (at most 64 characters; others become _). Default: generated.", query: true }),
+  mfa_code: field.string({ description: "For session_token: the current code of the role's MFA device.", query: true }),
 };
 
 type CredsFields = typeof fields;
@@ -171,7 +171,7 @@ export function credsPath(ctx: AwsSecretsContext, options: CredsPathOptions = {}
   });
 }
 
-const HELP_SYNOPSIS = "Generate AWS credentials from a specific Vault role.";
+const HELP_SYNOPSIS = "Issue AWS credentials for a role.";
 
 const HELP_DESCRIPTION = `This path issues new AWS credentials for the role named in the path: for
 example, with this engine mounted at "aws", reading "aws/creds/deploy" returns credentials for the
