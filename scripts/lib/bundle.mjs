@@ -65,6 +65,24 @@ function lazyAwsSdk(source) {
   };
 }
 
+/**
+ * grpc-js requires @grpc/proto-loader only to read channelz's and ORCA's .proto files from its
+ * own package directory, which a single-file plugin does not have; the plugin uses neither. A
+ * stub keeps proto-loader and the full protobufjs (parser, descriptor extension) out of the file.
+ */
+const withoutProtoLoader = {
+  name: "without-proto-loader",
+  setup(b) {
+    b.onResolve({ filter: /^@grpc\/proto-loader$/ }, () => ({ path: "proto-loader", namespace: "stub-proto-loader" }));
+    b.onLoad({ filter: /.*/, namespace: "stub-proto-loader" }, () => ({
+      contents:
+        'const unavailable = () => { throw new Error("@grpc/proto-loader is not bundled: channelz and ORCA are unavailable in this plugin"); };\n' +
+        "module.exports = { loadSync: unavailable, load: unavailable, fromJSON: unavailable };\n",
+      loader: "js",
+    }));
+  },
+};
+
 let sdkSource;
 
 /** Bundles `entry` into `outfile`; returns the file's sha256. */
@@ -85,7 +103,7 @@ export async function bundlePlugin({ entry, outfile, version = pluginVersion() }
     legalComments: "none",
     banner: { js: "#!/usr/bin/env node" },
     define: { __PLUGIN_VERSION__: JSON.stringify(version) },
-    plugins: [lazyAwsSdk(sdkSource)],
+    plugins: [lazyAwsSdk(sdkSource), withoutProtoLoader],
     logLevel: "warning",
   });
   chmodSync(outfile, 0o755);
