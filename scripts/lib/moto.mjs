@@ -28,14 +28,13 @@
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { URLSearchParams } from 'node:url';
 
+import { freePort, killQuietly, readTail, removeTmpUnlessKept, trackServer, untrackServer, waitUntilReady } from './process.mjs';
 import { ensureMoto } from './tools.mjs';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export const ADMIN_USER = 'vnp-moto-admin';
 const ADMIN_POLICY = JSON.stringify({
@@ -47,39 +46,6 @@ const SEED = 4242;
 // moto's server picks the service from the credential scope of a SigV4 Authorization header.
 const DUMMY_IAM_AUTH =
   'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20200101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen({ host: '127.0.0.1', port: 0 }, () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function readTail(file, lines) {
-  try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines - 1).join('\n');
-  } catch {
-    return '';
-  }
-}
-
-function killQuietly(pid, signal) {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-const liveServers = new Set();
-process.on('exit', () => {
-  // Last resort when a caller forgot stop(): never leave an emulator behind.
-  for (const s of liveServers) s._killNow();
-});
 
 /** Text of the first `<tag>…</tag>` in an XML answer (moto's IAM answers are flat enough). */
 function xmlText(xml, tag) {
@@ -206,42 +172,31 @@ async function launch(o) {
     async stop(stopOpts = {}) {
       if (stopped) return;
       stopped = true;
-      liveServers.delete(server);
+      untrackServer(server);
       if (exited === null) {
         killQuietly(child.pid, 'SIGTERM');
         const t = setTimeout(() => killQuietly(child.pid, 'SIGKILL'), 5_000);
         await exitPromise;
         clearTimeout(t);
       }
-      const keep = stopOpts.keepTmp ?? (o.keepTmp || process.env.VNP_KEEP_TMP === '1');
-      if (keep) log(`kept ${tmpDir} (moto log: ${logFile})`);
-      else fs.rmSync(tmpDir, { recursive: true, force: true });
+      removeTmpUnlessKept({ tmpDir, keep: stopOpts.keepTmp ?? (o.keepTmp || undefined), log, what: `moto log: ${logFile}` });
     },
   };
-  liveServers.add(server);
+  trackServer(server);
 
   // Ready = the HTTP app answers. GET /moto-api/reset is cheap and side-effect free (it wants POST).
-  const deadline = Date.now() + startTimeoutMs;
-  for (;;) {
-    if (exited) {
-      liveServers.delete(server);
-      const why = exited.error ? exited.error.message : `exit ${exited.code ?? exited.signal}`;
-      throw new Error(`moto exited during start-up (${why}); log: ${logFile}`);
-    }
-    try {
+  await waitUntilReady({
+    server,
+    what: 'moto',
+    logFile,
+    timeoutMs: startTimeoutMs,
+    exited: () => exited,
+    probe: async () => {
       const res = await fetch(`${endpoint}/moto-api/reset`, { signal: AbortSignal.timeout(2000) });
       await res.arrayBuffer();
-      break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      server._killNow();
-      liveServers.delete(server);
-      throw new Error(`moto not answering after ${startTimeoutMs} ms; log: ${logFile}`);
-    }
-    await sleep(100);
-  }
+      return true;
+    },
+  });
 
   try {
     Object.assign(server.rootCredentials, await bootstrapAdmin(endpoint));

@@ -17,14 +17,12 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { freePort, killQuietly, portFree, readTail, removeTmpUnlessKept, sleep, trackServer, untrackServer, waitUntilReady } from './process.mjs';
 import { ensureBao } from './tools.mjs';
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -38,25 +36,10 @@ export function sha256File(file) {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
-function portFree(port) {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen({ host: '127.0.0.1', port, exclusive: true }, () => srv.close(() => resolve(true)));
-  });
-}
-
 /** A free port P on 127.0.0.1 such that P+1 (the dev server's cluster port) is free too. */
 export async function freePortPair() {
   for (let i = 0; i < 50; i++) {
-    const port = await new Promise((resolve, reject) => {
-      const srv = net.createServer();
-      srv.once('error', reject);
-      srv.listen({ host: '127.0.0.1', port: 0 }, () => {
-        const p = srv.address().port;
-        srv.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     if (port < 65535 && (await portFree(port + 1))) return port;
   }
   throw new Error('no free port pair found on 127.0.0.1');
@@ -96,15 +79,6 @@ export function findProcessesUsing(dir, basename) {
   return out;
 }
 
-function killQuietly(pid, signal) {
-  try {
-    process.kill(pid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Copy `file` into `pluginDir` (skipped when the same bytes are already there); returns the copy's path. */
 export function copyPlugin(pluginDir, file) {
   const src = path.resolve(file);
@@ -119,12 +93,6 @@ export function copyPlugin(pluginDir, file) {
   }
   return dest;
 }
-
-const liveServers = new Set();
-process.on('exit', () => {
-  // Last resort if a caller forgot stop() or the process is exiting abruptly: no orphan servers.
-  for (const s of liveServers) s._killNow();
-});
 
 /**
  * Start a dev server.
@@ -177,15 +145,6 @@ export async function startServer(options = {}) {
   }
   process.stderr.write(`[openbao] server failed to start; log: ${logFile}\n${readTail(logFile, 30)}\n`);
   throw lastError;
-}
-
-function readTail(file, lines) {
-  try {
-    const text = fs.readFileSync(file, 'utf8');
-    return text.split('\n').slice(-lines - 1).join('\n');
-  } catch {
-    return '';
-  }
 }
 
 async function launch(o) {
@@ -270,7 +229,7 @@ async function launch(o) {
     async stop(stopOpts = {}) {
       if (stopped) return;
       stopped = true;
-      liveServers.delete(server);
+      untrackServer(server);
       if (exited === null) {
         killQuietly(child.pid, 'SIGTERM');
         const t = setTimeout(() => killQuietly(child.pid, 'SIGKILL'), 10_000);
@@ -284,35 +243,24 @@ async function launch(o) {
         if (i >= 4) for (const p of left) killQuietly(p.pid, 'SIGKILL');
         await sleep(100);
       }
-      const keep = stopOpts.keepTmp ?? (o.keepTmp || process.env.VNP_KEEP_TMP === '1');
-      if (keep) log(`kept ${tmpDir} (server log: ${logFile})`);
-      else fs.rmSync(tmpDir, { recursive: true, force: true });
+      removeTmpUnlessKept({ tmpDir, keep: stopOpts.keepTmp ?? (o.keepTmp || undefined), log, what: `server log: ${logFile}` });
     },
   };
-  liveServers.add(server);
+  trackServer(server);
 
   // Wait for GET /v1/sys/health → 200 (initialized, unsealed, active).
-  const deadline = Date.now() + startTimeoutMs;
-  for (;;) {
-    if (exited) {
-      liveServers.delete(server);
-      const why = exited.error ? exited.error.message : `exit ${exited.code ?? exited.signal}`;
-      throw new Error(`server exited during start-up (${why}); log: ${logFile}`);
-    }
-    try {
+  await waitUntilReady({
+    server,
+    what: 'server',
+    logFile,
+    timeoutMs: startTimeoutMs,
+    exited: () => exited,
+    probe: async () => {
       const res = await fetch(`${addr}/v1/sys/health`, { signal: AbortSignal.timeout(2000) });
       await res.arrayBuffer();
-      if (res.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      server._killNow();
-      liveServers.delete(server);
-      throw new Error(`server not healthy after ${startTimeoutMs} ms; log: ${logFile}`);
-    }
-    await sleep(100);
-  }
+      return res.status === 200;
+    },
+  });
   log(`server ready at ${addr} (log ${logFile})`);
   return server;
 }

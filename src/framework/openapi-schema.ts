@@ -5,18 +5,8 @@
 import { cleanString } from "./openapi-names.js";
 import type { DisplayAttributes, FieldSchema, FieldTypeName } from "./types.js";
 
-/** OpenAPI `x-vault-displayAttrs` as JSON (operation ID hints removed). */
-export type OasDisplayAttrs = {
-  name?: string;
-  description?: string;
-  value?: unknown;
-  sensitive?: boolean;
-  navigation?: boolean;
-  itemType?: string;
-  group?: string;
-  action?: string;
-  editType?: string;
-};
+/** OpenAPI `x-vault-displayAttrs` as JSON: the declared attributes less the operation ID hints. */
+export type OasDisplayAttrs = Omit<DisplayAttributes, "operationPrefix" | "operationVerb" | "operationSuffix">;
 
 /** A JSON Schema object (≈ OASSchema). */
 export type OasSchema = {

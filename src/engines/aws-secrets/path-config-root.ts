@@ -5,6 +5,7 @@ import { applyRotationFields, rotationManagerError, rotationSeconds } from "./co
 import { NO_ROTATION, readRootConfig, writeRootConfig, type StoredRootConfig } from "./config-root-storage.js";
 import { withRootConfigLock } from "./config-root-lock.js";
 import { OPERATION_PREFIX } from "./constants.js";
+import { DEFAULT_CONNECTION_CONFIG } from "../../aws/config.js";
 import type { AwsSecretsContext } from "./context.js";
 import { DEFAULT_USERNAME_TEMPLATE } from "./username.js";
 
@@ -64,15 +65,9 @@ type RootFields = typeof fields;
 /** A config with every default applied, the baseline of a create. */
 function defaultConfig(): StoredRootConfig {
   return {
-    accessKey: "",
-    secretKey: "",
-    region: "",
-    iamEndpoint: "",
-    stsEndpoint: "",
-    stsRegion: "",
+    ...DEFAULT_CONNECTION_CONFIG,
     stsFallbackEndpoints: [],
     stsFallbackRegions: [],
-    maxRetries: -1,
     usernameTemplate: DEFAULT_USERNAME_TEMPLATE,
     roleArn: "",
     identityTokenAudience: "",

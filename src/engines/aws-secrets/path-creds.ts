@@ -111,7 +111,7 @@ async function issue(
   let role: RoleEntry | undefined;
   try {
     // Reading a legacy policy/<name> role upgrades it in storage where this node may write, as upstream.
-    role = await getRole(request.storage, roleName, { upgradeLegacy: await canPersistLegacyUpgrade(ctx.system) });
+    role = await getRole(request.storage, roleName, { upgradeLegacy: () => canPersistLegacyUpgrade(ctx.system) });
   } catch (err) {
     throw new Error(`error retrieving role: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }

@@ -185,7 +185,7 @@ function writeRole(ctx: AwsSecretsContext, locks: KeyedLock) {
     const name = data.get("name");
     return locks.run(name, async () => {
       const warnings: string[] = [];
-      const stored = await getRole(request.storage, name, { upgradeLegacy: await canPersistLegacyUpgrade(ctx.system) });
+      const stored = await getRole(request.storage, name, { upgradeLegacy: () => canPersistLegacyUpgrade(ctx.system) });
       const draft: RoleDraft = stored ?? emptyRole();
       if (draft.invalidData !== "") {
         warnings.push(`Invalid data of ${goQuote(draft.invalidData)} cleared out of role`);
@@ -217,7 +217,7 @@ function writeRole(ctx: AwsSecretsContext, locks: KeyedLock) {
 
 function readRole(ctx: AwsSecretsContext) {
   return async (request: Request, data: FieldData<RoleFields>): Promise<Response | undefined> => {
-    const role = await getRole(request.storage, data.get("name"), { upgradeLegacy: await canPersistLegacyUpgrade(ctx.system) });
+    const role = await getRole(request.storage, data.get("name"), { upgradeLegacy: () => canPersistLegacyUpgrade(ctx.system) });
     return role === undefined ? undefined : { data: responseData(role) };
   };
 }

@@ -110,11 +110,12 @@ const roles = jsonCollection<RoleJson>(ROLE_PREFIX, (value) => roleToJson(fromJs
 
 export interface GetRoleOptions {
   /**
-   * Store an upgraded legacy entry as `role/<name>` and delete `policy/<name>`. Pass the result of
-   * `canPersistLegacyUpgrade`: replicated storage must not be written on a performance secondary
+   * Store an upgraded legacy entry as `role/<name>` and delete `policy/<name>`. Pass
+   * `canPersistLegacyUpgrade` (as a function: it asks Vault, which is only worth it when a legacy
+   * entry is actually found): replicated storage must not be written on a performance secondary
    * or standby, where the role is upgraded in memory only.
    */
-  upgradeLegacy: boolean;
+  upgradeLegacy: boolean | (() => Promise<boolean>);
 }
 
 /** The role `name`, reading a legacy `policy/<name>` entry when no `role/<name>` exists. */
@@ -125,7 +126,8 @@ export async function getRole(storage: Storage, name: string, opts: GetRoleOptio
   if (legacy === undefined) return undefined;
   // The legacy value is the raw text the old API stored, not JSON-encoded.
   const role = upgradeLegacyPolicyEntry(Buffer.from(legacy.value).toString("utf8"));
-  if (opts.upgradeLegacy) {
+  const persist = typeof opts.upgradeLegacy === "function" ? await opts.upgradeLegacy() : opts.upgradeLegacy;
+  if (persist) {
     await putRole(storage, name, role);
     // A failure here leaves a harmless duplicate: role/<name> now wins on every read.
     await storage.delete(LEGACY_POLICY_PREFIX + name);
