@@ -138,9 +138,11 @@ export interface LeaseTerms {
 
 /**
  * The reply to a `renew` (≈ framework.LeaseExtend): the lease the request carries, echoed with the
- * new TTL and max TTL. For a secret the reply also echoes the request's `data` and keeps
- * `internalData`, because Vault replaces the stored lease data and secret with the reply
- * (protocol.md §6.7); for a token it echoes the auth. Vault computes the final TTL itself.
+ * new TTL and max TTL, and nothing else. For a secret that is the secret with its internal data
+ * (Vault stores the reply's secret as the lease's new secret, protocol.md §6.7); the request's
+ * `data` — the credential issued with the lease — is never echoed, because Vault returns the
+ * renew reply to whoever called `sys/leases/renew`, and that caller needs only the lease ID.
+ * For a token it echoes the auth. Vault computes the final TTL itself.
  *
  * Throws `Error("no lease options for request")` (Vault's text) when the request carries neither.
  */
@@ -152,11 +154,7 @@ export function leaseExtend(request: Request, terms: LeaseTerms): Response {
   }
   if (request.secret !== undefined) {
     const secret = request.secret;
-    const response: Response = {
-      secret: { ...secret, internalData: { ...secret.internalData }, lease: { ...secret.lease, ttl: terms.ttl, maxTtl: terms.maxTtl } },
-    };
-    if (request.data !== undefined) response.data = { ...request.data };
-    return response;
+    return { secret: { ...secret, internalData: { ...secret.internalData }, lease: { ...secret.lease, ttl: terms.ttl, maxTtl: terms.maxTtl } } };
   }
   throw new Error("no lease options for request");
 }

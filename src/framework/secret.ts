@@ -3,6 +3,7 @@
 // with the lease and hands it back on renew and revoke, which is how those requests find their
 // handler again — possibly in a later plugin process.
 import {
+  isErrorResponse,
   LogicalError,
   UnsupportedOperationError,
   type Nanoseconds,
@@ -107,11 +108,25 @@ export async function dispatchSecretOperation(specs: readonly SecretSpec[], requ
 
   if (request.operation === "renew") {
     if (spec.renew === undefined) throw new UnsupportedOperationError();
-    return spec.renew(request);
+    return withoutSecretData(await spec.renew(request));
   }
   if (request.operation === "revoke") {
     if (spec.revoke === undefined) throw new UnsupportedOperationError();
     return spec.revoke(request);
   }
   throw new LogicalError("internal", `invalid operation for revoke/renew: ${JSON.stringify(request.operation)}`);
+}
+
+/**
+ * A renew reply as it may leave the plugin: lease terms and warnings, never `data`. Vault hands the
+ * reply of `sys/leases/renew` to its caller, who needs no more than the lease ID to call it (lease
+ * IDs are not secret: they appear in audit logs and UIs), so data here would give the issued
+ * credential to anyone allowed to renew. Enforced here rather than trusted to each engine's handler.
+ */
+function withoutSecretData(response: Response | undefined): Response | undefined {
+  if (response?.data === undefined) return response;
+  // An error response carries its message in data.error, and only that: keep it.
+  if (isErrorResponse(response)) return { ...response, data: { error: response.data?.["error"] } };
+  const { data: _dropped, ...rest } = response;
+  return rest;
 }

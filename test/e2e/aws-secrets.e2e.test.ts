@@ -170,6 +170,27 @@ describe("AWS secrets engine through OpenBao and moto (SigV4 on)", () => {
       expect(renewed.lease_duration).toBe(1800);
       await cli("lease", "revoke", lease.lease_id);
     });
+
+    // Security regression: lease IDs are not secret (audit logs, UIs), and the default policy may
+    // renew any lease it knows. The renew reply must carry the lease, never the credential.
+    it("a renew by a default-policy token gets the lease back, not the access key or secret key", async () => {
+      const lease = await creds("aws/creds/deploy");
+      const accessKey = String(lease.data["access_key"]);
+      const secretKey = String(lease.data["secret_key"]);
+      const created = await srv().http("POST", "/v1/auth/token/create", { policies: ["default"], no_default_policy: false });
+      expect(created.status, created.text).toBe(200);
+      const token = String((created.json as { auth: { client_token: string } }).auth.client_token);
+
+      const renewed = await srv().http("PUT", "/v1/sys/leases/renew", { lease_id: lease.lease_id, increment: 600 }, { token });
+      expect(renewed.status, renewed.text).toBe(200);
+      expect(renewed.json).toMatchObject({ lease_id: lease.lease_id, renewable: true, data: null });
+      expect(renewed.text).not.toContain(secretKey);
+      expect(renewed.text).not.toContain(accessKey);
+      // The lease still revokes (its internal data survived the renew) and takes the user with it.
+      const user = await ownerOf(accessKey);
+      await cli("lease", "revoke", lease.lease_id);
+      await waitFor(`user ${user} deleted`, async () => !(await userExists(user)), { timeoutMs: 20_000 });
+    });
   });
 
   describe("the 2017 API: arn roles and sts/", () => {

@@ -15,6 +15,7 @@ import {
   newRequest,
   type Operation,
   type Request,
+  type Response,
   type Secret,
 } from "../../src/logical/index.js";
 
@@ -86,7 +87,7 @@ describe("secretResponse", () => {
 });
 
 describe("dispatchSecretOperation", () => {
-  const renew = vi.fn((_request: Request) => Promise.resolve({ data: { renewed: true } }));
+  const renew = vi.fn((_request: Request): Promise<Response> => Promise.resolve({ data: { renewed: true }, warnings: ["w"] }));
   const revoke = vi.fn((_request: Request) => Promise.resolve(undefined));
   const specs: SecretSpec[] = [{ type: "creds", renew, revoke }, { type: "bare" }];
 
@@ -94,10 +95,20 @@ describe("dispatchSecretOperation", () => {
     const issued = secretResponse(specs[0] as SecretSpec, {}, { username: "u" });
     const renewRequest = newRequest({ operation: "renew", path: "creds/role", storage, ...(issued.secret ? { secret: issued.secret } : {}) });
     expect(secretTypeOf(renewRequest)).toBe("creds");
-    await expect(dispatchSecretOperation(specs, renewRequest)).resolves.toEqual({ data: { renewed: true } });
+    // A renew reply never carries data: Vault gives it to whoever renewed (see the next test).
+    await expect(dispatchSecretOperation(specs, renewRequest)).resolves.toEqual({ warnings: ["w"] });
     expect(renew).toHaveBeenCalledWith(renewRequest);
     await expect(dispatchSecretOperation(specs, { ...renewRequest, operation: "revoke" })).resolves.toBeUndefined();
     expect(revoke).toHaveBeenCalledTimes(1);
+  });
+
+  it("drops data from every renew reply but keeps an error response's message", async () => {
+    const leaky: SecretSpec = { type: "leaky", renew: () => Promise.resolve({ data: { secret_key: "S" }, secret: { lease: { ttl: H, maxTtl: 0n, renewable: true, increment: 0n }, internalData: {}, leaseId: "" } }) };
+    const failing: SecretSpec = { type: "failing", renew: () => Promise.resolve({ data: { error: "role gone" } }) };
+    const reply = await dispatchSecretOperation([leaky], requestWith("renew", { secret_type: "leaky" }));
+    expect(reply).not.toHaveProperty("data");
+    expect(reply?.secret?.lease.ttl).toBe(H);
+    await expect(dispatchSecretOperation([failing], requestWith("renew", { secret_type: "failing" }))).resolves.toEqual({ data: { error: "role gone" } });
   });
 
   it.each([
