@@ -19,7 +19,14 @@ import (
 //	VNP_AWS_ENDPOINT, VNP_AWS_ACCESS_KEY, VNP_AWS_SECRET_KEY
 //	                           moto (IAM+STS) and an admin key on it
 //
-// Every difference must be listed in testdata/aws-secrets-differences.json.
+// Every difference must be listed in testdata/aws-secrets-differences.json,
+// and every listed one must still occur. Run:
+//
+//	node scripts/lib/go-harness.mjs $PWD/dist/vault-plugin-secrets-aws -run TestDifferential
+//
+// with the variables above set; VNP_DIFF_REPORT=<file> also writes every
+// difference found (listed or not) as JSON lines, VNP_DIFF_LOGS=1 prints
+// both plugins' logs on failure.
 
 const awsSecretsDifferences = "testdata/aws-secrets-differences.json"
 

@@ -2,6 +2,7 @@ package differential
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/hashicorp/vault/sdk/logical"
@@ -22,6 +23,12 @@ type Exchange struct {
 // Send hands a copy of req to inst with the instance's storage attached.
 // The caller's request is never modified, so the same value can be sent to
 // both sides.
+//
+// A write (CreateOperation or UpdateOperation) first goes through the
+// backend's existence check and becomes a create or an update as Vault core
+// decides it (vault/request_handling.go existenceCheck): no check on the path
+// means update, otherwise create unless the resource exists. So each engine
+// sees the operation it would see behind a real Vault.
 func Send(ctx context.Context, side Side, inst *harness.Instance, req *logical.Request) Exchange {
 	r := *req
 	r.Data = copyMap(req.Data)
@@ -30,8 +37,32 @@ func Send(ctx context.Context, side Side, inst *harness.Instance, req *logical.R
 		r.Connection = &logical.Connection{RemoteAddr: "127.0.0.1"}
 	}
 	at := time.Now()
+	if r.Operation == logical.CreateOperation || r.Operation == logical.UpdateOperation {
+		op, err := existenceCheck(ctx, inst.Backend, &r)
+		if err != nil {
+			return Exchange{Side: side, Req: &r, Err: err, At: at}
+		}
+		r.Operation = op
+	}
 	resp, err := inst.Backend.HandleRequest(ctx, &r)
 	return Exchange{Side: side, Req: &r, Resp: resp, Err: err, At: at}
+}
+
+func existenceCheck(ctx context.Context, be logical.Backend, req *logical.Request) (logical.Operation, error) {
+	checkFound, exists, err := be.HandleExistenceCheck(ctx, req)
+	switch {
+	case errors.Is(err, logical.ErrUnsupportedPath):
+		// Vault lets the request fail later on the bad path.
+		return logical.UpdateOperation, nil
+	case err != nil:
+		return "", err
+	case !checkFound:
+		return logical.UpdateOperation, nil
+	case exists:
+		return logical.UpdateOperation, nil
+	default:
+		return logical.CreateOperation, nil
+	}
 }
 
 // Both sends req to each side of m (ours first) and returns both exchanges.
