@@ -206,8 +206,11 @@ func (p *Plugin) Kill() {
 
 // Instance is one mounted backend instance (one multiplex_id).
 type Instance struct {
-	Backend     logical.Backend
-	Storage     *logical.InmemStorage
+	Backend logical.Backend
+	// Storage is the instance's storage view: a fresh InmemStorage unless
+	// InstanceOptions.Storage supplied one (possibly shared with another
+	// instance, even one served by a different plugin).
+	Storage     logical.Storage
 	MultiplexID string
 	BackendUUID string
 }
@@ -222,6 +225,10 @@ type InstanceOptions struct {
 	ExtraConfig map[string]string
 	// SkipInitialize leaves out the Initialize call.
 	SkipInitialize bool
+	// Storage, when set, is served to the instance instead of a fresh
+	// InmemStorage. Passing the same storage to instances of two plugins
+	// lets one read what the other wrote, as after swapping a mount's plugin.
+	Storage logical.Storage
 }
 
 // Dispense returns a logical.Backend bound to multiplexID (no Setup yet).
@@ -249,8 +256,9 @@ func (p *Plugin) release() {
 	}
 }
 
-// Mount dispenses a backend for a new multiplex_id, runs Setup with a fresh
-// InmemStorage (served to the plugin over the broker) and Initialize.
+// Mount dispenses a backend for a new multiplex_id, runs Setup with the
+// storage of o (a fresh InmemStorage by default; served to the plugin over
+// the broker) and Initialize.
 func (p *Plugin) Mount(ctx context.Context, o InstanceOptions) (*Instance, error) {
 	if o.MultiplexID == "" {
 		o.MultiplexID = RandomID(10)
@@ -265,7 +273,10 @@ func (p *Plugin) Mount(ctx context.Context, o InstanceOptions) (*Instance, error
 	if err != nil {
 		return nil, fmt.Errorf("harness: dispense: %w", err)
 	}
-	storage := &logical.InmemStorage{}
+	storage := o.Storage
+	if storage == nil {
+		storage = &logical.InmemStorage{}
+	}
 	conf := map[string]string{
 		"plugin_name":    p.opts.Name,
 		"plugin_type":    p.opts.PluginType,
