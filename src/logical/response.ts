@@ -27,7 +27,11 @@ export function isErrorResponse(response: Response | undefined): boolean {
   return keys.length === 1 || (keys.length === 2 && "data" in data);
 }
 
-/** The `{"keys": [...]}` shape of a list reply, sorted like Vault's. */
+/**
+ * The `{"keys": [...]}` shape of a list reply, sorted like Vault's. With no keys the data is empty,
+ * as logical.ListResponse leaves it: Vault's HTTP layer answers that with a 404, and clients that
+ * read the plugin's reply directly see no `keys` from either implementation.
+ */
 export function listResponse(keys: readonly string[]): Response {
-  return { data: { keys: [...keys].sort() } };
+  return keys.length === 0 ? { data: {} } : { data: { keys: [...keys].sort() } };
 }

@@ -291,6 +291,6 @@ describe("roles/ (LIST)", () => {
 
   it("answers an empty list when there are no roles", async () => {
     const h = harness();
-    expect(await h.request("list", "roles/")).toEqual({ data: { keys: [] } });
+    expect(await h.request("list", "roles/")).toEqual({ data: {} });
   });
 });
