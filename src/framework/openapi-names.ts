@@ -28,8 +28,6 @@ export interface OperationIdInput {
   operation: PathOperation;
   operationAttrs?: DisplayAttributes | undefined;
   pathAttrs?: DisplayAttributes | undefined;
-  /** The backend-wide prefix (BackendSpec.operationPrefix), used like a path's own. */
-  backendPrefix?: string | undefined;
   /** The mount type Vault passes as `requestResponsePrefix`; used only without prefix and verb. */
   defaultPrefix: string;
 }
@@ -42,7 +40,7 @@ export interface OperationIdInput {
  */
 export function operationId(input: OperationIdInput): string {
   const { operationAttrs: op, pathAttrs: path } = input;
-  let prefix = op?.operationPrefix || path?.operationPrefix || input.backendPrefix || "";
+  let prefix = op?.operationPrefix || path?.operationPrefix || "";
   let verb = op?.operationVerb || path?.operationVerb || "";
   let suffix = op?.operationSuffix || path?.operationSuffix || "";
 

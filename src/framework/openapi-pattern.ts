@@ -289,7 +289,7 @@ class UnsupportedPattern extends Error {
   override readonly name = "UnsupportedPattern";
 }
 
-function collect(node: Node, into: Collector[]): Collector[] {
+function collect(node: Node, into: Collector[], captures: Set<string>): Collector[] {
   switch (node.kind) {
     case "empty":
     case "zero":
@@ -300,25 +300,36 @@ function collect(node: Node, into: Collector[]): Collector[] {
       return into;
     }
     case "concat":
-      return node.parts.reduce((acc, part) => collect(part, acc), into);
+      return node.parts.reduce((acc, part) => collect(part, acc, captures), into);
     case "alternate":
       return node.branches.flatMap((branch, i) =>
-        collect(branch, i === node.branches.length - 1 ? into : into.map((c) => ({ ...c }))),
+        collect(branch, i === node.branches.length - 1 ? into : into.map((c) => ({ ...c })), captures),
       );
     case "quest": {
-      const taken = collect(node.sub, into.map((c) => ({ ...c })));
+      const taken = collect(node.sub, into.map((c) => ({ ...c })), captures);
       // `foo/?` documents as `foo`: a variant that ends right after an optional slash is dropped.
       if (node.sub.kind === "literal" && node.sub.chars.join("") === "/") for (const c of taken) c.slashAt = c.text.length;
       return [...into, ...taken];
     }
     case "capture":
-      if (node.name === undefined) return collect(node.sub, into);
+      if (node.name === undefined) return collect(node.sub, into, captures);
       for (const c of into) c.text += `{${node.name}}`;
+      captures.add(node.name);
       return into;
     case "class":
     case "other":
       throw new UnsupportedPattern();
   }
+}
+
+/** The expansion of a pattern: its OpenAPI paths and the names of every named group met. */
+export interface ExpandedPattern {
+  paths: string[];
+  /**
+   * Every capture of the pattern, including those of alternatives a given path does not take:
+   * such a field is documented in none of the paths (it is neither a parameter nor a body field).
+   */
+  captures: ReadonlySet<string>;
 }
 
 /**
@@ -328,14 +339,21 @@ function collect(node: Node, into: Collector[]): Collector[] {
  * undefined when a construct outside named groups (`.`, `[…]`, `*`, `+`, `{n}`…) has no path
  * spelling; Vault then documents the raw pattern without operations.
  */
-export function expandPattern(pattern: string): string[] | undefined {
+export function expandPatternWithCaptures(pattern: string): ExpandedPattern | undefined {
   try {
     const tree = new Parser(pattern).parse();
-    return collect(tree, [{ text: "", slashAt: 0 }])
+    const captures = new Set<string>();
+    const paths = collect(tree, [{ text: "", slashAt: 0 }], captures)
       .filter((c) => c.slashAt !== c.text.length)
       .map((c) => c.text);
+    return { paths, captures };
   } catch (err) {
     if (err instanceof UnsupportedPattern || err instanceof PatternSyntaxError) return undefined;
     throw err;
   }
+}
+
+/** The OpenAPI paths of a pattern (see {@link expandPatternWithCaptures}). */
+export function expandPattern(pattern: string): string[] | undefined {
+  return expandPatternWithCaptures(pattern)?.paths;
 }

@@ -14,6 +14,7 @@ export type OasSchema = {
   type?: string;
   description?: string;
   properties?: Record<string, OasSchema>;
+  additionalProperties?: boolean;
   required?: string[];
   items?: OasSchema;
   format?: string;
@@ -94,6 +95,7 @@ export function displayAttrsWithoutOperationHints(attrs: DisplayAttributes | und
   if (attrs.group) out.group = attrs.group;
   if (attrs.action) out.action = attrs.action;
   if (attrs.editType) out.editType = attrs.editType;
+  if (attrs.identifier === true) out.identifier = true;
   return Object.keys(out).length === 0 ? undefined : out;
 }
 
@@ -106,8 +108,9 @@ export interface SchemaType {
 }
 
 /**
- * The JSON Schema type of a field type, as OpenBao maps it (durations are integers of format
- * `seconds`; Vault 1.15+ documents them as strings of format `duration` instead).
+ * The JSON Schema type of a field type, as Vault's generator maps it. Durations are strings of
+ * format `duration`: they accept "1h" as well as a number of seconds (OpenBao's generator says
+ * integer / `seconds` instead).
  */
 export function convertType(type: FieldTypeName): SchemaType {
   switch (type) {
@@ -124,7 +127,7 @@ export function convertType(type: FieldTypeName): SchemaType {
       return { type: "integer", format: "int64" };
     case "duration (sec)":
     case "signed duration (sec)":
-      return { type: "integer", format: "seconds" };
+      return { type: "string", format: "duration" };
     case "bool":
       return { type: "boolean" };
     case "map":

@@ -2,14 +2,16 @@
 // sdk/framework/openapi.go). Vault sends root help with `requestResponsePrefix` = mount type to
 // every mount for `GET /v1/sys/internal/specs/openapi`, then merges our `paths` (prefixed with the
 // mount) and `components.schemas` into its own document; per-path help carries the document of
-// that one path. The output follows OpenBao's generator, the server our end-to-end tests run.
+// that one path. The output follows Vault's generator (sdk v0.21.0, Vault 1.21.4), since our
+// engines stand in for Vault's own; OpenBao merges the same `paths` and schemas.
 import type { BackendType } from "../logical/index.js";
 import { cleanString, hyphenatedToTitleCase, operationId, specialPathMatch } from "./openapi-names.js";
-import { displayPattern, expandPattern } from "./openapi-pattern.js";
+import { displayPattern, expandPatternWithCaptures } from "./openapi-pattern.js";
 import {
   displayAttrsWithoutOperationHints,
   parameterSchema,
   propertySchema,
+  type OasContent,
   type OasDocument,
   type OasOperation,
   type OasParameter,
@@ -35,13 +37,13 @@ export interface OpenApiOptions {
   only?: PathSpec<FieldSchemas>;
 }
 
-/** An empty document with the header OpenBao's generator writes (≈ NewOASDocument). */
+/** An empty document with the header Vault's generator writes (≈ NewOASDocument). */
 export function newOasDocument(version: string): OasDocument {
   return {
     openapi: OAS_VERSION,
     info: {
-      title: "OpenBao API",
-      description: "HTTP API that gives you full access to OpenBao. All API routes are prefixed with `/v1/`.",
+      title: "HashiCorp Vault API",
+      description: "HTTP API that gives you full access to Vault. All API routes are prefixed with `/v1/`.",
       version,
       license: { name: "Mozilla Public License 2.0", url: "https://www.mozilla.org/en-US/MPL/2.0" },
     },
@@ -58,28 +60,46 @@ function propertiesOf(declared: Handler<FieldSchemas> | OperationSpec<FieldSchem
 // for every name that only one operation writes.
 const OPERATION_ORDER: readonly PathOperation[] = ["read", "list", "create", "update", "patch", "delete", "alias-lookahead", "resolve-role"];
 
-/** Splits fields into path/query parameters and body properties for one expanded path. */
-function splitFields(fields: FieldSchemas, path: string): { params: [string, FieldSchema | undefined][]; body: [string, FieldSchema][] } {
-  const inPath = new Set([...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? ""));
-  const params: [string, FieldSchema | undefined][] = [...inPath].map((name) => [name, fields[name]]);
-  const body: [string, FieldSchema][] = [];
-  for (const [name, field] of Object.entries(fields)) {
-    if (inPath.has(name)) continue;
-    if (field.query) params.push([name, field]);
-    else body.push([name, field]);
-  }
-  return { params, body };
+type NamedField = [string, FieldSchema];
+
+/** A path's fields by where they travel, for one expanded path (≈ splitFields). */
+interface SplitFields {
+  /** The captures this path spells as `{name}`. */
+  path: NamedField[];
+  /** `query` fields: URL parameters of GET/DELETE, body properties of POST/PATCH. */
+  query: NamedField[];
+  body: NamedField[];
 }
 
-/** A captured or query field as a parameter; upstream lets `query` win even for a capture. */
-function parameterOf(name: string, field: FieldSchema): OasParameter {
+/**
+ * A capture of the pattern is a path parameter where the path spells it, and documented nowhere
+ * else: a capture of an alternative this path does not take is neither a parameter nor a body
+ * property, since the router sets every capture from the URL (an absent one to "").
+ */
+function splitFields(fields: FieldSchemas, path: string, captures: ReadonlySet<string>): SplitFields {
+  const split: SplitFields = { path: [], query: [], body: [] };
+  for (const [, name = ""] of path.matchAll(/\{(\w+)\}/g)) {
+    const field = fields[name];
+    if (field !== undefined) split.path.push([name, field]);
+  }
+  for (const [name, field] of Object.entries(fields)) {
+    if (captures.has(name)) continue;
+    (field.query ? split.query : split.body).push([name, field]);
+  }
+  return split;
+}
+
+const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** A capture as a path parameter, or a query field as a parameter of a GET or DELETE. */
+function parameterOf(name: string, field: FieldSchema, where: "path" | "query"): OasParameter {
   const description = cleanString(field.description);
   return {
     name,
     ...(description !== "" ? { description } : {}),
-    in: field.query ? "query" : "path",
+    in: where,
     schema: parameterSchema(field),
-    ...(field.query ? {} : { required: true }),
+    ...(where === "path" ? { required: true } : {}),
     ...(field.deprecated ? { deprecated: true } : {}),
   };
 }
@@ -88,30 +108,53 @@ function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function bodySchema(body: [string, FieldSchema][]): OasSchema {
+/** The request body of a POST or PATCH: body and query fields alike, as one object schema. */
+function bodySchema(fields: readonly NamedField[], arbitraryInput: boolean): OasSchema {
   const properties: Record<string, OasSchema> = {};
   const required: string[] = [];
-  for (const [name, field] of body) {
+  for (const [name, field] of fields) {
     if (field.required) required.push(name);
     properties[name] = propertySchema(field);
   }
   const schema: OasSchema = { type: "object" };
-  if (body.length > 0) schema.properties = sortedRecord(properties);
+  if (fields.length > 0) schema.properties = sortedRecord(properties);
+  // Said explicitly for code generators that default it to false.
+  if (arbitraryInput) schema.additionalProperties = true;
   if (required.length > 0) schema.required = required.sort();
   return schema;
 }
 
-const listParameter = (description: string, required: boolean): OasParameter => ({
+/** The parameter that turns a GET into a LIST. */
+const LIST_PARAMETER: OasParameter = {
   name: "list",
-  description,
+  description: "Must be set to `true`",
   in: "query",
-  schema: required ? { type: "string", enum: ["true"] } : { type: "string" },
-  ...(required ? { required: true } : {}),
-});
+  schema: { type: "string", enum: ["true"] },
+  required: true,
+};
 
+/** What a list answers when its operation declares no responses: `{keys: [...]}`. */
+const STANDARD_LIST_RESPONSE = "StandardListResponse";
+const standardListSchema = (): OasSchema => ({ type: "object", properties: { keys: { type: "array", items: { type: "string" } } } });
+
+const schemaRef = (name: string): OasContent => ({ "application/json": { schema: { $ref: `#/components/schemas/${name}` } } });
+
+function defaultResponses(doc: OasDocument, opType: PathOperation): Record<string, OasResponse> {
+  if (opType === "delete") return { "204": { description: "empty body" } };
+  if (opType === "list") {
+    doc.components.schemas[STANDARD_LIST_RESPONSE] = standardListSchema();
+    return { "200": { description: "OK", content: schemaRef(STANDARD_LIST_RESPONSE) } };
+  }
+  return { "200": { description: "OK" } };
+}
+
+/**
+ * The declared responses; one with fields gets a schema named after the operation ID
+ * (`<OperationId in TitleCase>Response`), written again by every operation of that name.
+ */
 function responsesOf(doc: OasDocument, opType: PathOperation, props: OperationSpec<FieldSchemas> | undefined, id: string): Record<string, OasResponse> {
   const declared = Object.entries(props?.responses ?? {});
-  if (declared.length === 0) return opType === "delete" ? { "204": { description: "empty body" } } : { "200": { description: "OK" } };
+  if (declared.length === 0) return defaultResponses(doc, opType);
   const responses: Record<string, OasResponse> = {};
   for (const [code, list] of declared) {
     const response: OasResponse = { description: list[0]?.description ?? "" };
@@ -119,9 +162,8 @@ function responsesOf(doc: OasDocument, opType: PathOperation, props: OperationSp
       const fields = Object.entries(item.fields ?? {});
       if (fields.length === 0) continue;
       const name = `${hyphenatedToTitleCase(id)}Response`;
-      // The first schema registered under a name stays (OpenBao lets responses share one).
-      doc.components.schemas[name] ??= { type: "object", properties: sortedRecord(Object.fromEntries(fields.map(([n, f]) => [n, propertySchema(f)]))) };
-      response.content = { "application/json": { schema: { $ref: `#/components/schemas/${name}` } } };
+      doc.components.schemas[name] = { type: "object", properties: sortedRecord(Object.fromEntries(fields.map(([n, f]) => [n, propertySchema(f)]))) };
+      response.content = schemaRef(name);
     }
     responses[code] = response;
   }
@@ -134,23 +176,14 @@ interface DocumentContext {
   defaultPrefix: string;
 }
 
-function documentOperation(
-  ctx: DocumentContext,
-  spec: PathSpec<FieldSchemas>,
-  path: string,
-  pathIndex: number,
-  opType: PathOperation,
-  body: [string, FieldSchema][],
-): OasOperation {
-  const operations = spec.operations;
-  const props = propertiesOf(operations[opType]);
+function documentOperation(ctx: DocumentContext, spec: PathSpec<FieldSchemas>, path: string, pathIndex: number, opType: PathOperation, fields: SplitFields): OasOperation {
+  const props = propertiesOf(spec.operations[opType]);
   const id = operationId({
     path,
     pathIndex,
     operation: opType,
     operationAttrs: props?.displayAttrs,
     pathAttrs: spec.displayAttrs,
-    backendPrefix: ctx.backend.operationPrefix,
     defaultPrefix: ctx.defaultPrefix,
   });
   const summary = trimSpace(props?.summary ?? "");
@@ -158,18 +191,25 @@ function documentOperation(
   const tags = tagsOf(ctx.backend.type);
 
   let requestBody: OasOperation["requestBody"];
+  let parameters: OasParameter[] | undefined;
   if (opType === "create" || opType === "update" || opType === "patch") {
-    const schema = bodySchema(body);
+    // A `query` field is a URL parameter only for methods without a body.
+    const arbitrary = spec.takesArbitraryInput === true;
+    const schema = bodySchema([...fields.body, ...fields.query], arbitrary);
     if (schema.properties !== undefined) {
       const name = `${hyphenatedToTitleCase(id)}Request`;
       ctx.doc.components.schemas[name] = schema;
-      requestBody = { required: true, content: { "application/json": { schema: { $ref: `#/components/schemas/${name}` } } } };
+      requestBody = { required: true, content: schemaRef(name) };
+    } else if (arbitrary) {
+      // Too trivial for a named schema.
+      requestBody = { required: true, content: { "application/json": { schema } } };
     }
+  } else {
+    // LIST travels as GET with `list=true`.
+    const list = opType === "list" ? [LIST_PARAMETER] : [];
+    const query = fields.query.map(([name, field]) => parameterOf(name, field, "query"));
+    if (list.length + query.length > 0) parameters = [...list, ...query].sort(byName);
   }
-  // LIST travels as GET with `list=true`; a path that also reads documents it as optional.
-  let parameters: OasParameter[] | undefined;
-  if (opType === "list") parameters = [listParameter("Must be set to `true`", true)];
-  else if (opType === "read" && operations.list !== undefined) parameters = [listParameter("Return a list if `true`", false)];
 
   return {
     ...(summary !== "" ? { summary } : {}),
@@ -187,49 +227,74 @@ function tagsOf(type: BackendType): string[] | undefined {
   return type === "logical" ? ["secrets"] : type === "credential" ? ["auth"] : undefined;
 }
 
-/** Adds the OpenAPI paths of one declared path to the document (≈ documentPath). */
+type Methods = Pick<OasPathItem, "get" | "post" | "patch" | "delete">;
+
+/** The operations of one expanded path: the non-list methods, and the list operation apart. */
+function documentOperations(ctx: DocumentContext, spec: PathSpec<FieldSchemas>, path: string, pathIndex: number, fields: SplitFields) {
+  const methods: Methods = {};
+  let list: OasOperation | undefined;
+  let createSupported = false;
+  const operations = spec.operations;
+  for (const opType of OPERATION_ORDER) {
+    if (operations[opType] === undefined) continue;
+    // alias-lookahead and resolve-role are internal to Vault and have no HTTP method.
+    if (opType === "alias-lookahead" || opType === "resolve-role") continue;
+    if (opType === "create") {
+      createSupported = true;
+      // With both, the update declaration documents the POST.
+      if (operations.update !== undefined) continue;
+    }
+    const op = documentOperation(ctx, spec, path, pathIndex, opType, fields);
+    if (opType === "list") list = op;
+    else if (opType === "read") methods.get = op;
+    else if (opType === "create" || opType === "update") methods.post = op;
+    else if (opType === "patch") methods.patch = op;
+    else methods.delete = op;
+  }
+  return { methods, list, createSupported };
+}
+
+/**
+ * Adds the OpenAPI paths of one declared path to the document (≈ documentPath). A LIST is a GET
+ * of its own path with a trailing slash (`roles/`), so it never collides with the read of
+ * `roles`; the path without the slash is written only when it has other operations, or none at
+ * all (then it still tells a reader the route exists).
+ */
 function documentPath(ctx: DocumentContext, spec: PathSpec<FieldSchemas>): void {
-  const expanded = expandPattern(displayPattern(spec.pattern));
+  const expanded = expandPatternWithCaptures(displayPattern(spec.pattern));
   // A pattern with no path spelling is still listed, under its regex, without operations.
-  const paths = expanded ?? [displayPattern(spec.pattern)];
+  const paths = expanded?.paths ?? [displayPattern(spec.pattern)];
   const special = ctx.backend.specialPaths;
+  const description = cleanString(spec.helpSynopsis);
+  const attrs = displayAttrsWithoutOperationHints(spec.displayAttrs);
 
   paths.forEach((path, pathIndex) => {
-    const item: OasPathItem = {};
-    const description = cleanString(spec.helpSynopsis);
-    if (description !== "") item.description = description;
+    const fields = splitFields(spec.fields, path, expanded?.captures ?? new Set());
+    const parameters = fields.path.map(([name, field]) => parameterOf(name, field, "path")).sort(byName);
+    const itemFor = (at: string): OasPathItem => ({
+      ...(description !== "" ? { description } : {}),
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(specialPathMatch(at, special?.root) ? { "x-vault-sudo": true } : {}),
+      ...(specialPathMatch(at, special?.unauthenticated) ? { "x-vault-unauthenticated": true } : {}),
+    });
+    const withAttrs = (item: OasPathItem): OasPathItem => (attrs !== undefined ? { ...item, "x-vault-displayAttrs": attrs } : item);
 
-    const { params, body } = splitFields(spec.fields, path);
-    const parameters = params
-      .filter((entry): entry is [string, FieldSchema] => entry[1] !== undefined)
-      .map(([name, field]) => parameterOf(name, field))
-      .sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : 0));
-    if (parameters.length > 0) item.parameters = parameters;
-    if (specialPathMatch(path, special?.root)) item["x-vault-sudo"] = true;
-    if (specialPathMatch(path, special?.unauthenticated)) item["x-vault-unauthenticated"] = true;
+    const { methods, list, createSupported } =
+      expanded === undefined ? { methods: {}, list: undefined, createSupported: false } : documentOperations(ctx, spec, path, pathIndex, fields);
+    // Vault routes a path ending in "/" to LIST only; other methods there could never be called.
+    const trailingSlash = path.endsWith("/");
+    const others: Methods = trailingSlash ? {} : methods;
+    const hasOthers = Object.keys(others).length > 0;
 
-    const methods: Pick<OasPathItem, "get" | "post" | "patch" | "delete"> = {};
-    const operations = spec.operations;
-    for (const opType of expanded === undefined ? [] : OPERATION_ORDER) {
-      if (operations[opType] === undefined) continue;
-      if (opType === "create") {
-        item["x-vault-createSupported"] = true;
-        // With both, the update declaration documents the POST.
-        if (operations.update !== undefined) continue;
-      }
-      if (opType === "list" && operations.read !== undefined) continue;
-      // alias-lookahead and resolve-role are internal to Vault and have no HTTP method.
-      if (opType === "alias-lookahead" || opType === "resolve-role") continue;
-      const op = documentOperation(ctx, spec, path, pathIndex, opType, body);
-      if (opType === "read" || opType === "list") methods.get = op;
-      else if (opType === "create" || opType === "update") methods.post = op;
-      else if (opType === "patch") methods.patch = op;
-      else methods.delete = op;
+    if (list === undefined || hasOthers) {
+      const item = itemFor(path);
+      if (createSupported) item["x-vault-createSupported"] = true;
+      ctx.doc.paths[`/${path}`] = { ...withAttrs(item), ...others };
     }
-
-    const attrs = displayAttrsWithoutOperationHints(spec.displayAttrs);
-    if (attrs !== undefined) item["x-vault-displayAttrs"] = attrs;
-    ctx.doc.paths[`/${path}`] = { ...item, ...methods };
+    if (list !== undefined) {
+      const listPath = trailingSlash ? path : `${path}/`;
+      ctx.doc.paths[`/${listPath}`] = { ...withAttrs(itemFor(listPath)), get: list };
+    }
   });
 }
 

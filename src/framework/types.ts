@@ -37,6 +37,8 @@ export interface DisplayAttributes {
   group?: string;
   action?: string;
   editType?: string;
+  /** Marks the field that identifies the item (the UI's key for it). */
+  identifier?: boolean;
   /** Operation ID parts: `<prefix>-<verb>-<suffix>`. */
   operationPrefix?: string;
   operationVerb?: string;
@@ -161,6 +163,4 @@ export interface BackendSpec {
   clean?: () => Promise<void>;
   /** Token renewal for auth methods. */
   authRenew?: (request: Request) => Promise<Response | undefined>;
-  /** The prefix of every OpenAPI operation ID, e.g. `aws`. */
-  operationPrefix?: string;
 }

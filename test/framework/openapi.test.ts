@@ -1,15 +1,14 @@
 // OpenAPI generation: pattern expansion, operation IDs, names, special paths and type mapping as
-// tables (cases follow OpenBao's sdk/framework/openapi_test.go), then whole documents against
-// golden files.
+// tables (cases follow the sdk's framework/openapi_test.go), then whole documents against golden
+// files.
 //
-// The goldens were cross-checked against the Go framework: a Go twin of fixture-backend.ts built
-// on Vault's sdk v0.21.0 produced the same help texts and documents except where Vault's generator
-// differs from OpenBao's, which we follow: info title/description, durations (Vault: string /
-// "duration"; OpenBao: integer / "seconds"), query fields (Vault: per-operation parameters and
-// body properties; OpenBao: path-level parameters), list operations (Vault: a separate
-// `<path>/` entry answering with StandardListResponse), and a capture missing from one expansion
-// (Vault drops it; OpenBao documents it as a body property). Route texts differ only by `\-` in
-// the name helpers of patterns.ts.
+// The goldens follow Vault's generator (sdk v0.21.0, which Vault 1.21.4 uses; v0.25.1 generates
+// the same): a Go twin of fixture-backend.ts built on the sdk produced byte for byte the same
+// documents and help texts (info.version aside). OpenBao's generator differs in durations
+// (integer / "seconds"), query fields (path-level parameters), list operations (a `list` query
+// parameter on the read path), and a capture missing from one expansion (a body property); we
+// follow Vault, the engines we stand in for. Route texts differ only by `\-` in the name helpers
+// of patterns.ts.
 import { describe, expect, it } from "vitest";
 import { definePath, field, type FieldTypeName, type PathSpec } from "../../src/framework/index.js";
 import { genericNameRegex, genericNameWithAtRegex, optionalParamRegex } from "../../src/framework/patterns.js";
@@ -117,8 +116,7 @@ describe("operationId", () => {
     ["pipe-delimited suffix 1", { pathIndex: 1, operationAttrs: { operationPrefix: "better-prefix", operationSuffix: "suffix0|suffix1" } }, "better-prefix-write-suffix1"],
     ["pipe-delimited suffix 2 falls back", { pathIndex: 2, operationAttrs: { operationPrefix: "better-prefix", operationSuffix: "suffix0|suffix1" } }, "better-prefix-write-path-to-thing"],
     ["a later expansion without suffix list uses the path even with a verb", { path: "login/{role}", pathIndex: 1, operationAttrs: { operationVerb: "login" } }, "login-login-role"],
-    ["the backend prefix acts as the path's", { backendPrefix: "aws" }, "aws-write-path-to-thing"],
-    ["the path's prefix beats the backend's", { backendPrefix: "aws", pathAttrs: { operationPrefix: "p" } }, "p-write-path-to-thing"],
+    ["the path's prefix beats the mount type", { pathAttrs: { operationPrefix: "p" } }, "p-write-path-to-thing"],
     ["a verb without prefix leaves out the mount type", { operationAttrs: { operationVerb: "rotate" } }, "rotate"],
     ["non-word characters split the path", { path: "a.b/{c_d}/E-f", operation: "delete" }, "test-delete-a-b-c_d-e-f"],
   ];
@@ -166,7 +164,7 @@ describe("names and matching", () => {
     expect(specialPathMatch(path, patterns)).toBe(expected);
   });
 
-  it("maps every field type like OpenBao's convertType", () => {
+  it("maps every field type like Vault's convertType", () => {
     const expected: Record<FieldTypeName, SchemaType> = {
       string: { type: "string" },
       header: { type: "string" },
@@ -174,8 +172,8 @@ describe("names and matching", () => {
       "lowercase string": { type: "string", format: "lowercase" },
       int: { type: "integer" },
       int64: { type: "integer", format: "int64" },
-      "duration (sec)": { type: "integer", format: "seconds" },
-      "signed duration (sec)": { type: "integer", format: "seconds" },
+      "duration (sec)": { type: "string", format: "duration" },
+      "signed duration (sec)": { type: "string", format: "duration" },
       bool: { type: "boolean" },
       map: { type: "object", format: "map" },
       keypair: { type: "object", format: "kvpairs" },
@@ -210,15 +208,31 @@ describe("openApiDocument", () => {
     expect(Object.keys(d.components)).toEqual(["schemas"]);
   });
 
-  it("turns captures into required path parameters and query fields into optional query parameters", () => {
-    const item = doc().paths["/sts/{name}"];
-    expect(item?.parameters).toEqual([
-      { name: "name", description: "Name of the role", in: "path", schema: { type: "string" }, required: true },
-      { name: "ttl", description: "Lifetime of the returned credentials", in: "query", schema: { type: "integer", default: 3600 } },
+  it("turns captures into required path parameters; query fields are GET parameters and POST body properties", () => {
+    const d = doc();
+    const item = d.paths["/sts/{name}"];
+    expect(item?.parameters).toEqual([{ name: "name", description: "Name of the role", in: "path", schema: { type: "string" }, required: true }]);
+    expect(item?.get?.parameters).toEqual([
+      { name: "ttl", description: "Lifetime of the returned credentials", in: "query", schema: { type: "string", default: 3600 } },
     ]);
     expect(item?.get?.operationId).toBe("test-generate-sts-credentials");
     expect(item?.post?.operationId).toBe("test-generate-sts-credentials-with-parameters");
-    expect(doc().paths["/creds/{name}"]?.get?.operationId).toBe("test-generate-credentials");
+    expect(item?.post?.parameters).toBeUndefined();
+    expect(Object.keys(d.components.schemas["TestGenerateStsCredentialsWithParametersRequest"]?.properties ?? {})).toEqual(["role_arn", "ttl"]);
+    expect(d.paths["/creds/{name}"]?.get?.operationId).toBe("test-generate-credentials");
+  });
+
+  it("keeps a capture that is also a query field in the path", () => {
+    const spec = definePath({
+      pattern: `keys/${genericNameRegex("name")}`,
+      fields: { name: field.string({ description: "", query: true }), other: field.string({ description: "", query: true }) },
+      operations: { delete: handler },
+      helpSynopsis: "",
+      helpDescription: "",
+    });
+    const item = openApiDocument({ type: "logical", help: "", paths: [spec] }).paths["/keys/{name}"];
+    expect(item?.parameters).toEqual([{ name: "name", in: "path", schema: { type: "string" }, required: true }]);
+    expect(item?.delete?.parameters).toEqual([{ name: "other", in: "query", schema: { type: "string" } }]);
   });
 
   it("documents request bodies as named schemas with sensitive, deprecated, enum and required members", () => {
@@ -245,42 +259,62 @@ describe("openApiDocument", () => {
     expect(login?.post?.operationId).toBe("test-auth-login");
   });
 
-  it("documents list as GET with list=true, and read beside list with an optional list", () => {
+  it("documents list as GET of the path with a trailing slash and list=true, answering StandardListResponse", () => {
     const d = doc();
-    expect(d.paths["/roles"]?.get?.parameters).toEqual([
+    expect(d.paths).not.toHaveProperty("/roles");
+    expect(d.paths["/roles/"]?.get?.parameters).toEqual([
       { name: "list", description: "Must be set to `true`", in: "query", schema: { type: "string", enum: ["true"] }, required: true },
     ]);
+    expect(d.paths["/roles/"]?.get?.responses).toEqual({
+      "200": { description: "OK", content: { "application/json": { schema: { $ref: "#/components/schemas/StandardListResponse" } } } },
+    });
+    expect(d.components.schemas["StandardListResponse"]).toEqual({ type: "object", properties: { keys: { type: "array", items: { type: "string" } } } });
+  });
+
+  it("documents read and list of one pattern under two paths", () => {
     const both = openApiDocument({
       type: "credential",
       help: "",
-      paths: [definePath({ pattern: "keys/?", fields: {}, operations: { read: handler, list: handler }, helpSynopsis: "", helpDescription: "" })],
+      paths: [definePath({ pattern: "keys/?", fields: {}, operations: { read: handler, list: handler }, helpSynopsis: "Keys.", helpDescription: "" })],
     });
-    expect(both.paths["/keys"]?.get).toEqual({
-      operationId: "read-keys",
-      tags: ["auth"],
-      parameters: [{ name: "list", description: "Return a list if `true`", in: "query", schema: { type: "string" } }],
-      responses: { "200": { description: "OK" } },
-    });
+    expect(both.paths["/keys"]).toEqual({ description: "Keys.", get: { operationId: "read-keys", tags: ["auth"], responses: { "200": { description: "OK" } } } });
+    expect(both.paths["/keys/"]?.get?.operationId).toBe("list-keys");
+    expect(both.paths["/keys/"]).not.toHaveProperty("post");
+  });
+
+  it("drops the non-list operations of a path that ends in a slash (Vault cannot route them)", () => {
+    const spec = definePath({ pattern: "keys/", fields: {}, operations: { read: handler, update: handler, list: handler }, helpSynopsis: "", helpDescription: "" });
+    const d = openApiDocument({ type: "logical", help: "", paths: [spec] });
+    expect(Object.keys(d.paths)).toEqual(["/keys/"]);
+    expect(Object.keys(d.paths["/keys/"] ?? {})).toEqual(["get"]);
+    expect(d.paths["/keys/"]?.get?.operationId).toBe("list-keys");
+  });
+
+  it("marks an arbitrary-input body with additionalProperties", () => {
+    const spec = definePath({ pattern: "kv", fields: {}, operations: { update: handler }, takesArbitraryInput: true, helpSynopsis: "", helpDescription: "" });
+    const post = openApiDocument({ type: "logical", help: "", paths: [spec] }).paths["/kv"]?.post;
+    expect(post?.requestBody).toEqual({ required: true, content: { "application/json": { schema: { type: "object", additionalProperties: true } } } });
   });
 
   it("lists an undocumentable pattern under its regex, without operations", () => {
     expect(doc().paths["/^.*$"]).toEqual({ description: "Catch-all." });
   });
 
-  it("expands an optional parameter into two paths; the short one documents it in the body", () => {
+  it("expands an optional parameter into two paths; the short one does not document it at all", () => {
     const d = openApiDocument(fixtureBackend, { only: lookupPath });
     expect(Object.keys(d.paths)).toEqual(["/lookup", "/lookup/{token}"]);
     expect(d.paths["/lookup"]?.parameters).toBeUndefined();
     expect(d.paths["/lookup/{token}"]?.parameters?.map((p) => p.name)).toEqual(["token"]);
-    expect(Object.keys(d.components.schemas["WriteLookupRequest"]?.properties ?? {})).toEqual(["token", "verbose"]);
+    expect(Object.keys(d.components.schemas["WriteLookupRequest"]?.properties ?? {})).toEqual(["verbose"]);
     expect(Object.keys(d.components.schemas["WriteLookupTokenRequest"]?.properties ?? {})).toEqual(["verbose"]);
   });
 
-  it("uses the backend prefix for every operation ID without its own", () => {
-    const d = openApiDocument({ ...fixtureBackend, operationPrefix: "aws" }, { requestResponsePrefix: "kv", only: rolePath });
+  it("prefixes an operation ID without prefix or verb with the mount type", () => {
+    const d = openApiDocument(fixtureBackend, { requestResponsePrefix: "kv", only: rolePath });
     expect(d.paths["/roles/{name}"]?.get?.operationId).toBe("test-read-role");
-    const plain = openApiDocument({ ...fixtureBackend, operationPrefix: "aws" }, { requestResponsePrefix: "kv", only: lookupPath });
-    expect(plain.paths["/lookup"]?.get?.operationId).toBe("aws-read-lookup");
+    const plain = openApiDocument(fixtureBackend, { requestResponsePrefix: "kv", only: lookupPath });
+    expect(plain.paths["/lookup"]?.get?.operationId).toBe("kv-read-lookup");
+    expect(openApiDocument(fixtureBackend, { only: lookupPath }).paths["/lookup"]?.get?.operationId).toBe("read-lookup");
   });
 
   it("marks deprecated operations; a deprecated path alone changes nothing (as upstream)", () => {

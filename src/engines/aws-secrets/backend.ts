@@ -5,7 +5,6 @@ import { defineBackend, parseGoDuration, type FrameworkBackend } from "../../fra
 import type { BackendConfig } from "../../logical/index.js";
 import { createAwsClients } from "./clients.js";
 import { readRootConfig } from "./config-root-storage.js";
-import { OPERATION_PREFIX } from "./constants.js";
 import type { AwsSecretsContext } from "./context.js";
 import { configLeasePath } from "./path-config-lease.js";
 import { configRootPath } from "./path-config-root.js";
@@ -43,7 +42,6 @@ export function createAwsSecretsBackend(config: BackendConfig): Promise<Framewor
       {
         type: "logical",
         help: BACKEND_HELP,
-        operationPrefix: OPERATION_PREFIX,
         paths: [
           configRootPath(ctx),
           configRotateRootPath(ctx),

@@ -19,14 +19,13 @@ export { DEFAULT_USERNAME_TEMPLATE };
 export const WORKLOAD_IDENTITY_UNSUPPORTED =
   "failed to generate plugin identity token: plugin workload identity not supported in Vault community edition";
 
+/** The UI group of the rotation and identity-token fields (upstream's helpers put both in "default"). */
 const ROTATION_GROUP = "default";
 
 const fields = {
   access_key: field.string({ description: "AWS access key ID of the IAM user this mount acts as." }),
-  secret_key: field.string({
-    description: "AWS secret access key belonging to access_key. Never returned by a read.",
-    displayAttrs: { sensitive: true },
-  }),
+  // No `sensitive` display attribute: upstream declares none (the key is never read back anyway).
+  secret_key: field.string({ description: "AWS secret access key belonging to access_key. Never returned by a read." }),
   region: field.string({ description: "Region for IAM calls; without it AWS_REGION, AWS_DEFAULT_REGION or us-east-1." }),
   iam_endpoint: field.string({ description: "URL of a custom IAM endpoint." }),
   sts_endpoint: field.string({ description: "URL of a custom STS endpoint." }),
@@ -36,8 +35,16 @@ const fields = {
   max_retries: field.int({ default: -1, description: "Retries of retryable AWS errors; -1 keeps the AWS SDK's default." }),
   username_template: field.string({ description: "Template for the names of generated IAM users and STS sessions." }),
   role_arn: field.string({ description: "Role to assume with a plugin identity token (Vault Enterprise only)." }),
-  identity_token_audience: field.string({ default: "", description: "Audience of plugin identity tokens (Vault Enterprise only)." }),
-  identity_token_ttl: field.durationSeconds({ default: 3600, description: "Lifetime of plugin identity tokens (Vault Enterprise only)." }),
+  identity_token_audience: field.string({
+    default: "",
+    description: "Audience of plugin identity tokens (Vault Enterprise only).",
+    displayAttrs: { group: ROTATION_GROUP },
+  }),
+  identity_token_ttl: field.durationSeconds({
+    default: 3600,
+    description: "Lifetime of plugin identity tokens (Vault Enterprise only).",
+    displayAttrs: { name: "Identity token TTL", group: ROTATION_GROUP },
+  }),
   rotation_schedule: field.string({
     description: "Cron schedule for automated rotation of the root credentials (Vault Enterprise only).",
     displayAttrs: { group: ROTATION_GROUP },

@@ -17,7 +17,8 @@ const fields = {
   role_arn: field.string({ description: "For assumed_role: which of the role's role_arns to assume; may be omitted when it has one.", query: true }),
   ttl: field.durationSeconds({ description: "For STS credentials: how long they should be valid (capped by the role's max_sts_ttl or the mount maximum).", default: 3600, query: true }),
   role_session_name: field.string({ description: "For assumed_role: the session name to use (at most 64 characters; others become _). Default: generated.", query: true }),
-  mfa_code: field.string({ description: "For session_token: the current code of the role's MFA device.", query: true }),
+  // Not a query field, as upstream: OpenAPI documents it in the POST body only.
+  mfa_code: field.string({ description: "For session_token: the current code of the role's MFA device." }),
 };
 
 type CredsFields = typeof fields;

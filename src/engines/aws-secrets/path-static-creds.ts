@@ -3,12 +3,24 @@
 // and nothing to renew or revoke.
 import { definePath, field, genericNameWithAtRegex, type FieldData } from "../../framework/index.js";
 import type { Request, Response } from "../../logical/index.js";
-import { OPERATION_PREFIX } from "./constants.js";
 import type { AwsSecretsContext } from "./context.js";
 import { formatGoTime, getStaticCreds } from "./static-storage.js";
 
 const fields = {
   name: field.string({ description: "Name of the static role." }),
+};
+
+/** What OpenAPI shows of a read (upstream documents the key pair, not `expiration`). */
+const CREDS_RESPONSES = {
+  200: [
+    {
+      description: "OK",
+      fields: {
+        access_key: field.string({ description: "Access key ID of the static role's IAM user." }),
+        secret_key: field.string({ description: "Secret access key belonging to access_key." }),
+      },
+    },
+  ],
 };
 
 /**
@@ -37,9 +49,9 @@ export function staticCredsPath(_ctx: AwsSecretsContext) {
   return definePath({
     pattern: `static-creds/${genericNameWithAtRegex("name")}`,
     fields,
-    displayAttrs: { operationPrefix: OPERATION_PREFIX, operationSuffix: "static-credentials" },
+    // No display attributes, as upstream: the operation ID comes from the path ("aws-read-static-creds-name").
     operations: {
-      read: { handler: readCreds, displayAttrs: { operationVerb: "read" } },
+      read: { handler: readCreds, responses: CREDS_RESPONSES },
     },
     helpSynopsis: "Read the current access key of a static role.",
     helpDescription: HELP_DESCRIPTION,

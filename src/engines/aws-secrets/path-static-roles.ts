@@ -8,7 +8,6 @@ import { isNoSuchEntity } from "../../aws/errors.js";
 import { definePath, field, genericNameWithAtRegex, type FieldData } from "../../framework/index.js";
 import { errorResponse, listResponse, nsToSeconds, secondsToNs, type Request, type Response, type Storage } from "../../logical/index.js";
 import type { IamApi } from "./aws-api.js";
-import { OPERATION_PREFIX } from "./constants.js";
 import type { AwsSecretsContext } from "./context.js";
 import { staticCredsPath } from "./path-static-creds.js";
 import {
@@ -56,6 +55,9 @@ const fields = {
 
 type RoleFields = typeof fields;
 
+/** Reads and writes answer the role; OpenAPI documents the answer with the path's own fields, as upstream. */
+const ROLE_RESPONSES = { 200: [{ description: "OK", fields }] };
+
 /** The read/write reply: upstream's struct-to-map of the entry, with the period in seconds. */
 function roleData(role: StaticRole): Record<string, unknown> {
   return {
@@ -84,12 +86,9 @@ export function staticRolesListPath(_ctx: AwsSecretsContext) {
   return definePath({
     pattern: "static-roles/?$",
     fields: {},
-    displayAttrs: { operationPrefix: OPERATION_PREFIX, operationSuffix: "static-roles" },
+    // No display attributes, as upstream: operation IDs come from the path ("aws-list-static-roles").
     operations: {
-      list: {
-        handler: async (request: Request) => listResponse(await listStaticRoles(request.storage)),
-        displayAttrs: { operationVerb: "list" },
-      },
+      list: { handler: async (request: Request) => listResponse(await listStaticRoles(request.storage)) },
     },
     helpSynopsis: "List the static roles of this mount.",
     helpDescription: "Returns the names of all roles defined under \"static-roles/\".",
@@ -221,11 +220,11 @@ export function staticRolePath(ctx: AwsSecretsContext, queue: StaticRotationQueu
   return definePath({
     pattern: `static-roles/${genericNameWithAtRegex("name")}`,
     fields,
-    displayAttrs: { operationPrefix: OPERATION_PREFIX, operationSuffix: "static-role" },
+    // No display attributes, as upstream: operation IDs come from the path ("aws-read-static-roles-name").
     operations: {
-      read: { handler: read, displayAttrs: { operationVerb: "read" } },
-      update: { handler: write, displayAttrs: { operationVerb: "write" } },
-      delete: { handler: remove, displayAttrs: { operationVerb: "delete" } },
+      read: { handler: read, responses: ROLE_RESPONSES },
+      update: { handler: write, responses: ROLE_RESPONSES },
+      delete: { handler: remove, responses: { 204: [{ description: "No Content" }] } },
     },
     helpSynopsis: "Manage static roles: existing IAM users whose access keys this mount rotates.",
     helpDescription: HELP_DESCRIPTION,

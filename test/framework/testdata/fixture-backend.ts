@@ -5,7 +5,7 @@
 // suffixes, a query parameter, an optional parameter, an undocumentable pattern, an
 // unauthenticated login with internal-only operations, patch, declared responses, every field type.
 // A Go twin of this backend (built on Vault's sdk) produced the reference output the goldens were
-// checked against; see the comments in openapi.test.ts for the differences that are by design.
+// checked against; see the comments in openapi.test.ts.
 import { definePath, field, type BackendSpec, type Handler, type FieldSchemas } from "../../../src/framework/index.js";
 import { genericNameRegex, genericNameWithAtRegex, optionalParamRegex } from "../../../src/framework/patterns.js";
 

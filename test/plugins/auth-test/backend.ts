@@ -92,7 +92,6 @@ export function createAuthTestBackend(config: BackendConfig): Promise<FrameworkB
       {
         type: "credential",
         help: "A test-only auth method: roles with a password and token settings.",
-        operationPrefix: "auth-test",
         specialPaths: { unauthenticated: ["login"] },
         authRenew: renew,
         paths: [
