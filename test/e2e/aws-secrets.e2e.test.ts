@@ -144,7 +144,7 @@ describe("AWS secrets engine through OpenBao and moto (SigV4 on)", () => {
       const first = await creds("aws/creds/deploy");
       const second = await creds("aws/creds/deploy");
       expect(first.data["access_key"]).not.toBe(second.data["access_key"]);
-      expect(first.data).toMatchObject({ security_token: null });
+      expect(first.data).toMatchObject({ session_token: null, security_token: null });
       expect(typeof first.data["secret_key"]).toBe("string");
       expect(first.lease_id).toMatch(/^aws\/creds\/deploy\//);
       expect(first.lease_duration).toBe(3600);

@@ -188,7 +188,8 @@ interface StsCredentialsLike {
 
 /**
  * The response data every STS type shares. `security_token` is the historical key, `session_token`
- * (Vault 1.16+) the AWS name; both carry the same token so either generation of client works.
+ * (Vault 1.16+) the AWS name; both carry the same token so either generation of client works
+ * (upstream omits `security_token` for session_token credentials: an addition here, on purpose).
  * `ttl` is whole seconds left, truncated as upstream's `uint64(ttl.Seconds())`.
  */
 function stsData(ctx: AwsSecretsContext, credentials: StsCredentialsLike | undefined, call: string): { data: Record<string, unknown>; leaseTtl: Nanoseconds } {

@@ -19,13 +19,15 @@ async function legacyRole(h: Harness, name: string, text: string): Promise<void>
 }
 
 describe("creds/<name> for iam_user", () => {
-  it("answers upstream's shape: keys, a null security_token, a renewable lease from config/lease", async () => {
+  it("answers upstream's shape: keys, null session_token and security_token, a renewable lease from config/lease", async () => {
     const h = harness();
     await writeLeaseConfig(h.storage, { lease: 1800n * NS_PER_S, leaseMax: 7200n * NS_PER_S });
     await putRole(h.storage, "deploy", { credential_types: ["iam_user"], policy_document: POLICY });
     const response = await read(h, "creds/deploy");
     const data = response?.data ?? {};
-    expect(Object.keys(data).sort()).toEqual(["access_key", "secret_key", "security_token"]);
+    // Vault 1.21 answers session_token: null; older Vault (and its clients) security_token.
+    expect(Object.keys(data).sort()).toEqual(["access_key", "secret_key", "security_token", "session_token"]);
+    expect(data["session_token"]).toBeNull();
     expect(data["security_token"]).toBeNull();
     const [username] = [...h.iam.users.keys()];
     expect(h.iam.users.get(username ?? "")?.keys.get(String(data["access_key"]))).toBe(data["secret_key"]);
@@ -151,6 +153,7 @@ describe("credential type resolution", () => {
     await legacyRole(h, "legacy", POLICY);
     const viaCreds = await read(h, "creds/legacy");
     expect(viaCreds?.data?.["security_token"]).toBeNull();
+    expect(viaCreds?.data?.["session_token"]).toBeNull();
     expect(h.iam.users.size).toBe(1);
     const viaSts = await read(h, "sts/legacy");
     expect(viaSts?.data?.["session_token"]).toBeDefined();

@@ -111,7 +111,10 @@ describe("access_keys declaration", () => {
     const h = harness();
     const spec = accessKeysSecret(h.ctx);
     expect(spec.type).toBe("access_keys");
-    expect(Object.keys(spec.fields ?? {})).toEqual(["access_key", "secret_key", "security_token"]);
+    expect(Object.keys(spec.fields ?? {})).toEqual(["access_key", "secret_key", "session_token", "security_token"]);
+    // security_token is the older name: still sent, documented as deprecated, as upstream does.
+    expect(spec.fields?.["security_token"]?.deprecated).toBe(true);
+    expect(spec.fields?.["session_token"]?.deprecated).toBe(false);
     expect(spec.renew).toBeDefined();
     expect(spec.revoke).toBeDefined();
   });
