@@ -247,6 +247,13 @@ describe("AWS secrets engine through OpenBao and moto (SigV4 on)", () => {
       expect(lease.data["session_token"]).toBe(lease.data["security_token"]);
       if (type === "assumed_role") expect(lease.data["arn"]).toMatch(/assumed-role\/vnp-deploy\//);
     });
+
+    it("a ttl below AWS's 900-second minimum is a 400 with aws-sdk-go's text, as Vault answers", async () => {
+      await cli("write", "aws/roles/ft-short", "credential_type=federation_token", `policy_document=${POLICY}`);
+      const res = await httpStatus("POST", "/v1/aws/sts/ft-short", { ttl: "10m" });
+      expect(res.status, res.text).toBe(400);
+      expect(res.text).toContain("Error generating STS keys: InvalidParameter: 1 validation error(s) found.\\n- minimum field value of 900, GetFederationTokenInput.DurationSeconds.\\n");
+    });
   });
 
   describe("revocation leaves nothing behind", () => {
