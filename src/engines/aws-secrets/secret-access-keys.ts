@@ -35,6 +35,25 @@ function stsFlag(request: Request): boolean | undefined | "invalid" {
   return typeof raw === "boolean" ? raw : "invalid";
 }
 
+/**
+ * The role whose ttl/max_ttl a renewal applies (an addition: upstream applies config/lease only),
+ * named by the lease path. Upstream's renew never reads the role, so nothing about it may fail a
+ * renewal: a deleted role, or one that cannot be read or decoded, means config/lease.
+ */
+async function roleForRenew(ctx: AwsSecretsContext, request: Request): Promise<RoleEntry | undefined> {
+  const roleName = /^(?:creds|sts)\/(.+)$/.exec(request.path)?.[1];
+  if (roleName === undefined) return undefined;
+  try {
+    return await getRole(request.storage, roleName);
+  } catch (err) {
+    ctx.logger.warn("renewing with config/lease: the role of the lease could not be read", {
+      role: roleName,
+      error: err instanceof Error ? err.message : String(err),
+    });
+    return undefined;
+  }
+}
+
 /** The `access_keys` secret: renew re-applies config/lease to IAM users; revoke deletes them. */
 export function accessKeysSecret(ctx: AwsSecretsContext): SecretSpec {
   return defineSecret({
@@ -44,9 +63,7 @@ export function accessKeysSecret(ctx: AwsSecretsContext): SecretSpec {
       // STS credentials carry their own lifetime; upstream answers a renew with nothing.
       if (stsFlag(request) === true) return undefined;
       const lease = await readLeaseConfig(request.storage);
-      // The role's current ttl/max_ttl apply when it still exists; the lease path names it.
-      const roleName = /^(?:creds|sts)\/(.+)$/.exec(request.path)?.[1];
-      const role = roleName === undefined ? undefined : await getRole(request.storage, roleName);
+      const role = await roleForRenew(ctx, request);
       // Zeros let Vault fall back to the mount's default and max TTLs.
       return leaseExtend(request, iamUserLeaseTerms(role, lease));
     },
