@@ -132,6 +132,8 @@ describe("AWS secrets engine through OpenBao and moto (SigV4 on)", () => {
     const body = parseCliJson(await srv().cli(["read", "-format=json", "aws/config/root"]));
     expect(body.data).toMatchObject({ access_key: moto?.rootCredentials.accessKeyId, region: "us-east-1", iam_endpoint: proxy?.endpoint, max_retries: -1 });
     expect(body.data).not.toHaveProperty("secret_key");
+    // Vault 1.21 CE (SDK v0.21) has no rotation_policy.
+    expect(body.data).not.toHaveProperty("rotation_policy");
   });
 
   describe("the 2015 quick start: a policy role, creds twice, revoke", () => {
@@ -144,7 +146,7 @@ describe("AWS secrets engine through OpenBao and moto (SigV4 on)", () => {
       const first = await creds("aws/creds/deploy");
       const second = await creds("aws/creds/deploy");
       expect(first.data["access_key"]).not.toBe(second.data["access_key"]);
-      expect(first.data).toMatchObject({ security_token: null });
+      expect(first.data).toMatchObject({ session_token: null, security_token: null });
       expect(typeof first.data["secret_key"]).toBe("string");
       expect(first.lease_id).toMatch(/^aws\/creds\/deploy\//);
       expect(first.lease_duration).toBe(3600);
@@ -265,6 +267,13 @@ describe("AWS secrets engine through OpenBao and moto (SigV4 on)", () => {
       expect(lease.data).toMatchObject({ access_key: expect.any(String), secret_key: expect.any(String), ttl: expect.any(Number) });
       expect(lease.data["session_token"]).toBe(lease.data["security_token"]);
       if (type === "assumed_role") expect(lease.data["arn"]).toMatch(/assumed-role\/vnp-deploy\//);
+    });
+
+    it("a ttl below AWS's 900-second minimum is a 400 with aws-sdk-go's text, as Vault answers", async () => {
+      await cli("write", "aws/roles/ft-short", "credential_type=federation_token", `policy_document=${POLICY}`);
+      const res = await httpStatus("POST", "/v1/aws/sts/ft-short", { ttl: "10m" });
+      expect(res.status, res.text).toBe(400);
+      expect(res.text).toContain("Error generating STS keys: InvalidParameter: 1 validation error(s) found.\\n- minimum field value of 900, GetFederationTokenInput.DurationSeconds.\\n");
     });
   });
 

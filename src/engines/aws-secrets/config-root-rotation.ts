@@ -1,5 +1,5 @@
 // The automated root-rotation fields of config/root (rotation_schedule, rotation_window,
-// rotation_period, disable_automated_rotation, rotation_policy). They drive Vault Enterprise's
+// rotation_period, disable_automated_rotation). They drive Vault Enterprise's
 // rotation manager, which neither OpenBao nor Vault CE has. We therefore answer the way a Vault CE
 // server answers the builtin engine: the fields are parsed and validated with upstream's rules
 // (sdk/helper/automatedrotationutil ParseAutomatedRotationFields, cron syntax of
@@ -19,13 +19,12 @@ export interface SentValue<T> {
   ok: boolean;
 }
 
-/** The five rotation fields of one request; durations in whole seconds. */
+/** The four rotation fields of one request; durations in whole seconds. */
 export interface RotationFields {
   schedule: SentValue<string>;
   window: SentValue<number>;
   period: SentValue<number>;
   disableAutomated: SentValue<boolean>;
-  policy: SentValue<string>;
 }
 
 const NS_PER_SECOND = 1_000_000_000n;
@@ -55,7 +54,6 @@ export function applyRotationFields(current: RootRotationSettings, fields: Rotat
   if (period.ok) next.period = BigInt(period.value) * NS_PER_SECOND;
   if (window.ok && window.value !== 0 && !schedule.ok) return "cannot use rotation_window without rotation_schedule";
   if (fields.disableAutomated.ok) next.disableAutomated = fields.disableAutomated.value;
-  if (fields.policy.ok) next.policy = fields.policy.value;
   return next;
 }
 

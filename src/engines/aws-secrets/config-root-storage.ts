@@ -11,14 +11,15 @@ export const ROOT_CONFIG_KEY = "config/root";
 /**
  * Upstream's automated-rotation parameters (Enterprise rotation manager). This plugin cannot
  * register rotation jobs, but it keeps whatever a Vault Enterprise mount stored, and Vault CE
- * itself stores a schedule when `disable_automated_rotation` is set.
+ * itself stores a schedule when `disable_automated_rotation` is set. Vault 1.21's SDK (v0.21) has
+ * no `rotation_policy`; a member of that name written by a newer Vault is dropped on rewrite, as
+ * Vault 1.21 drops it.
  */
 export interface RootRotationSettings {
   schedule: string;
   window: Nanoseconds;
   period: Nanoseconds;
   disableAutomated: boolean;
-  policy: string;
 }
 
 export const NO_ROTATION: Readonly<RootRotationSettings> = Object.freeze({
@@ -26,7 +27,6 @@ export const NO_ROTATION: Readonly<RootRotationSettings> = Object.freeze({
   window: 0n,
   period: 0n,
   disableAutomated: false,
-  policy: "",
 });
 
 /** What is stored: the model plus the rotation parameters the rest of the engine never needs. */
@@ -46,7 +46,6 @@ interface RootConfigJson {
   rotation_window: number;
   rotation_period: number;
   disable_automated_rotation: boolean;
-  rotation_policy: string;
   access_key: string;
   secret_key: string;
   iam_endpoint: string;
@@ -70,7 +69,6 @@ function normalize(value: unknown): RootConfigJson {
     rotation_window: storedInt(json, "rotation_window"),
     rotation_period: storedInt(json, "rotation_period"),
     disable_automated_rotation: storedBool(json, "disable_automated_rotation"),
-    rotation_policy: storedString(json, "rotation_policy"),
     access_key: storedString(json, "access_key"),
     secret_key: storedString(json, "secret_key"),
     iam_endpoint: storedString(json, "iam_endpoint"),
@@ -106,7 +104,6 @@ function fromJson(json: RootConfigJson): StoredRootConfig {
       window: BigInt(json.rotation_window),
       period: BigInt(json.rotation_period),
       disableAutomated: json.disable_automated_rotation,
-      policy: json.rotation_policy,
     },
   };
 }
@@ -119,7 +116,6 @@ function toJson(config: RootConfig, rotation: RootRotationSettings): RootConfigJ
     rotation_window: Number(rotation.window),
     rotation_period: Number(rotation.period),
     disable_automated_rotation: rotation.disableAutomated,
-    rotation_policy: rotation.policy,
     access_key: config.accessKey,
     secret_key: config.secretKey,
     iam_endpoint: config.iamEndpoint,

@@ -61,10 +61,6 @@ const fields = {
     description: "Stop automated rotation of the root credentials (Vault Enterprise only).",
     displayAttrs: { group: ROTATION_GROUP },
   }),
-  rotation_policy: field.string({
-    description: "Retry policy for automated rotations (Vault Enterprise only).",
-    displayAttrs: { group: ROTATION_GROUP },
-  }),
 };
 
 type RootFields = typeof fields;
@@ -105,7 +101,6 @@ async function readConfig(request: Request): Promise<Response | undefined> {
       rotation_window: rotationSeconds(config.rotation.window),
       rotation_period: rotationSeconds(config.rotation.period),
       disable_automated_rotation: config.rotation.disableAutomated,
-      rotation_policy: config.rotation.policy,
     },
   };
 }
@@ -128,9 +123,9 @@ function mergeConfig(current: StoredRootConfig, data: FieldData<RootFields>): St
   next.maxRetries = sent("max_retries") ?? next.maxRetries;
   next.stsFallbackEndpoints = sent("sts_fallback_endpoints") ?? next.stsFallbackEndpoints;
   next.stsFallbackRegions = sent("sts_fallback_regions") ?? next.stsFallbackRegions;
-  // An empty template (sent or stored) means the default, which is what gets stored.
-  const template = sent("username_template") ?? next.usernameTemplate;
-  next.usernameTemplate = template === "" ? DEFAULT_USERNAME_TEMPLATE : template;
+  // Unlike the fields above, upstream takes username_template as sent on every write: a write
+  // without it (or with an empty one) stores the default, even over a custom template.
+  next.usernameTemplate = data.get("username_template") || DEFAULT_USERNAME_TEMPLATE;
 
   if (next.stsFallbackEndpoints.length !== next.stsFallbackRegions.length) {
     return "fallback endpoints and fallback regions must be the same length";
@@ -143,7 +138,6 @@ function mergeConfig(current: StoredRootConfig, data: FieldData<RootFields>): St
     window: data.getOk("rotation_window"),
     period: data.getOk("rotation_period"),
     disableAutomated: data.getOk("disable_automated_rotation"),
-    policy: data.getOk("rotation_policy"),
   });
   if (typeof rotation === "string") return rotation;
   next.rotation = rotation;
@@ -180,7 +174,8 @@ with those permissions will do.
 Without access_key and secret_key the AWS SDK's default chain is used: environment variables,
 the shared credentials and config files, then ECS or EC2 instance metadata.
 
-A write changes only the fields it sends; the first write fills the rest with defaults. Reading
+A write changes only the fields it sends, except username_template, which every write sets (to
+the default when it is not sent); the first write fills the rest with defaults. Reading
 the path returns every setting except secret_key. "config/rotate-root" replaces the stored key
 pair with a new one that only Vault knows.`;
 

@@ -181,5 +181,8 @@ example, with this engine mounted at "aws", reading "aws/creds/deploy" returns c
 An iam_user role creates a dedicated IAM user with an access key pair; its lease can be renewed
 within "config/lease" and revoking it deletes the user with everything attached to it. The STS
 types (assumed_role, federation_token, session_token) return temporary credentials with a
-security token; their lease ends when AWS expires them, and revoking it does not invalidate them.
+session token, and "ttl", the seconds they remain valid; assumed_role adds the "arn" of the
+assumed-role session. Their lease ends when AWS expires them, and revoking it does not
+invalidate them. The token is returned as "session_token" and, for clients written for older
+Vault versions, also as "security_token" (null for iam_user).
 "ttl", "role_arn", "role_session_name" and "mfa_code" may be passed as query or body parameters.`;

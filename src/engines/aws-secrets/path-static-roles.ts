@@ -39,18 +39,15 @@ export { ENTERPRISE_ONLY_MESSAGE };
 /** Upstream's lower bound on `rotation_period`. */
 export const MIN_ROTATION_PERIOD_SECONDS = 60;
 
-const ENTERPRISE_FIELDS = ["assume_role_arn", "assume_role_session_name", "external_id"] as const;
-
 const fields = {
   name: field.string({ description: "Name of the static role." }),
   username: field.string({ description: "Name of the existing IAM user whose access keys this role manages. Required on creation." }),
   rotation_period: field.durationSeconds({
     description: "How often the user's access key is replaced: a duration such as '12h' or a number of seconds, at least one minute. Required on creation.",
   }),
-  // Declared so help and OpenAPI explain them; a Community build refuses them (see write).
-  assume_role_arn: field.string({ description: "Vault Enterprise only: role to assume to manage a user in another AWS account." }),
-  assume_role_session_name: field.string({ description: "Vault Enterprise only: session name for the assumed role." }),
-  external_id: field.string({ description: "Vault Enterprise only: external ID for the assumed role." }),
+  // The cross-account fields (assume_role_arn, assume_role_session_name, external_id) are not
+  // declared: Vault CE adds them only in Enterprise builds, so a CE server ignores them with the
+  // unrecognized-parameter warning. Stored values (from an Enterprise cluster) are still read back.
 };
 
 type RoleFields = typeof fields;
@@ -108,7 +105,7 @@ export function staticRolePath(ctx: AwsSecretsContext, queue: StaticRotationQueu
     return queue.locks.run(name, () => answerUserErrors(() => writeLocked(request, data, name)));
   }
 
-  // Upstream's order: existing entry, cross-account fields, username (checked in IAM), period;
+  // Upstream's order: existing entry, username (checked in IAM), period;
   // then store the role, and either bootstrap its first key or reschedule its rotation.
   async function writeLocked(request: Request, data: FieldData<RoleFields>, name: string): Promise<Response | undefined> {
     const existing = await getStaticRole(request.storage, name);
@@ -122,8 +119,6 @@ export function staticRolePath(ctx: AwsSecretsContext, queue: StaticRotationQueu
       assumeRoleSessionName: "",
       externalId: "",
     };
-
-    if (ENTERPRISE_FIELDS.some((key) => data.getOk(key).ok)) return errorResponse(ENTERPRISE_ONLY_MESSAGE);
 
     const username = data.getOk("username");
     if (username.ok) {

@@ -14,11 +14,14 @@ import type { StsIssued } from "./sts-creds.js";
 /** The secret type name stored with every lease (upstream's `secretAccessKeyType`). */
 export const ACCESS_KEYS_SECRET_TYPE = "access_keys";
 
-// Documentation of the secret's data for OpenAPI, as upstream declares it.
+// Documentation of the secret's data for OpenAPI, as upstream declares it. Every credential type
+// answers both token keys with the same value (null for an IAM user): `session_token` is what
+// Vault 1.16+ clients read, `security_token` what older ones read, so it is kept but deprecated.
 const fields = {
   access_key: field.string({ description: "Access Key" }),
   secret_key: field.string({ description: "Secret Key" }),
-  security_token: field.string({ description: "Security Token" }),
+  session_token: field.string({ description: "Session Token" }),
+  security_token: field.string({ description: "Security Token", deprecated: true }),
 };
 
 /**
@@ -32,6 +35,25 @@ function stsFlag(request: Request): boolean | undefined | "invalid" {
   return typeof raw === "boolean" ? raw : "invalid";
 }
 
+/**
+ * The role whose ttl/max_ttl a renewal applies (an addition: upstream applies config/lease only),
+ * named by the lease path. Upstream's renew never reads the role, so nothing about it may fail a
+ * renewal: a deleted role, or one that cannot be read or decoded, means config/lease.
+ */
+async function roleForRenew(ctx: AwsSecretsContext, request: Request): Promise<RoleEntry | undefined> {
+  const roleName = /^(?:creds|sts)\/(.+)$/.exec(request.path)?.[1];
+  if (roleName === undefined) return undefined;
+  try {
+    return await getRole(request.storage, roleName);
+  } catch (err) {
+    ctx.logger.warn("renewing with config/lease: the role of the lease could not be read", {
+      role: roleName,
+      error: err instanceof Error ? err.message : String(err),
+    });
+    return undefined;
+  }
+}
+
 /** The `access_keys` secret: renew re-applies config/lease to IAM users; revoke deletes them. */
 export function accessKeysSecret(ctx: AwsSecretsContext): SecretSpec {
   return defineSecret({
@@ -41,9 +63,7 @@ export function accessKeysSecret(ctx: AwsSecretsContext): SecretSpec {
       // STS credentials carry their own lifetime; upstream answers a renew with nothing.
       if (stsFlag(request) === true) return undefined;
       const lease = await readLeaseConfig(request.storage);
-      // The role's current ttl/max_ttl apply when it still exists; the lease path names it.
-      const roleName = /^(?:creds|sts)\/(.+)$/.exec(request.path)?.[1];
-      const role = roleName === undefined ? undefined : await getRole(request.storage, roleName);
+      const role = await roleForRenew(ctx, request);
       // Zeros let Vault fall back to the mount's default and max TTLs.
       return leaseExtend(request, iamUserLeaseTerms(role, lease));
     },
@@ -78,13 +98,14 @@ export function iamUserLeaseTerms(role: Pick<RoleEntry, "ttl" | "maxTtl"> | unde
 }
 
 /**
- * The response for a new IAM user: `security_token` is null (long-lived keys have none), the lease
- * is config/lease's (0 when unset: the mount defaults) and renewable.
+ * The response for a new IAM user: `session_token` and `security_token` are null (long-lived keys
+ * have none; Vault 1.21 sends only the former, older Vault only the latter), the lease is the
+ * role's ttl/max_ttl or config/lease's (0 when unset: the mount defaults) and renewable.
  */
 export function iamUserSecretResponse(spec: SecretSpec, credentials: IamUserCredentials, role: RoleEntry, lease: LeaseConfig | undefined): Response {
   return secretResponse(
     spec,
-    { access_key: credentials.accessKeyId, secret_key: credentials.secretAccessKey, security_token: null },
+    { access_key: credentials.accessKeyId, secret_key: credentials.secretAccessKey, session_token: null, security_token: null },
     { username: credentials.username, policy: upstreamRoleJson(role), is_sts: false },
     iamUserLeaseTerms(role, lease),
   );

@@ -29,7 +29,7 @@ export interface StaticCreds {
   secretAccessKey: string;
   /**
    * When the pair is due for rotation. Vault before 1.18 (PR #28775) did not store it, so old
-   * entries have none.
+   * entries have none. One read from storage is a StoredGoTime, which keeps Vault's exact text.
    */
   expiration: Date | undefined;
 }
@@ -106,27 +106,52 @@ const creds = jsonCollection<StoredStaticCreds>(STATIC_CREDS_PREFIX, validateSto
 const GO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
- * Parses a Go `time.Time` as its JSON encoding writes it (RFC 3339, optional fraction of up to nine
- * digits, `Z` or a numeric offset). Digits below the millisecond are dropped.
+ * A time read from storage that keeps what a Date drops: the digits below the millisecond and the
+ * zone offset Vault wrote (a Go `time.Time` has nanoseconds and a location). Formatting it gives
+ * back the text Go's encoder would write for the same value, so an expiration stored by Vault
+ * reads, and is stored again, exactly as Vault has it. Replacing the expiration with a plain Date
+ * drops the text with it.
  */
-export function parseGoTime(text: string): Date {
+export class StoredGoTime extends Date {
+  readonly goText: string;
+
+  constructor(ms: number, goText: string) {
+    super(ms);
+    this.goText = goText;
+  }
+}
+
+/** RFC3339Nano's fraction: trailing zeros removed, and no dot at all for whole seconds. */
+function goFraction(digits: string): string {
+  const trimmed = digits.replace(/0+$/, "");
+  return trimmed === "" ? "" : `.${trimmed}`;
+}
+
+/**
+ * Parses a Go `time.Time` as its JSON encoding writes it (RFC 3339, optional fraction of up to nine
+ * digits, `Z` or a numeric offset). The Date holds whole milliseconds; the full text is kept.
+ */
+export function parseGoTime(text: string): StoredGoTime {
   const match = GO_TIME.exec(text);
   if (match === null) throw new Error(`invalid time ${JSON.stringify(text)}`);
   const [, year, month, day, hour, minute, second, fraction = "", zone = "Z"] = match;
   const ms = Number(fraction.padEnd(3, "0").slice(0, 3));
   let time = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), ms);
-  if (zone !== "Z") {
-    const sign = zone.startsWith("-") ? -1 : 1;
-    time -= sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
-  }
-  return new Date(time);
+  const offsetMinutes = zone === "Z" ? 0 : (zone.startsWith("-") ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  time -= offsetMinutes * 60_000;
+  // Go writes a zero offset as Z, whatever the text it was parsed from.
+  const goZone = offsetMinutes === 0 ? "Z" : zone;
+  return new StoredGoTime(time, `${year}-${month}-${day}T${hour}:${minute}:${second}${goFraction(fraction)}${goZone}`);
 }
 
-/** Formats a time as Go's JSON encoding of a UTC `time.Time` (RFC3339Nano: trailing zeros dropped). */
+/**
+ * Formats a time as Go's JSON encoding of a `time.Time` (RFC3339Nano: trailing zeros dropped):
+ * a time read from storage as Vault wrote it, any other in UTC.
+ */
 export function formatGoTime(date: Date): string {
+  if (date instanceof StoredGoTime) return date.goText;
   const [whole = "", fraction = ""] = date.toISOString().slice(0, -1).split(".");
-  const digits = fraction.replace(/0+$/, "");
-  return `${whole}${digits === "" ? "" : `.${digits}`}Z`;
+  return `${whole}${goFraction(fraction)}Z`;
 }
 
 function roleFromStored(stored: StoredStaticRole): StaticRole {

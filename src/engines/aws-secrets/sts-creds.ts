@@ -9,6 +9,7 @@ import { readRootConfig } from "./config-root-storage.js";
 import type { AwsSecretsContext } from "./context.js";
 import { listAllPages } from "./iam-user.js";
 import type { RoleEntry } from "./model.js";
+import { assumeRoleInputError, federationTokenInputError, sessionTokenInputError } from "./sts-input-validation.js";
 import { DEFAULT_USERNAME_TEMPLATE, generateUsername, sanitizeSessionName, UsernameError } from "./username.js";
 
 /** What an STS credential request produced, ready for the `access_keys` secret response. */
@@ -48,6 +49,14 @@ async function client<T>(build: () => Promise<T>): Promise<T> {
   } catch (err) {
     throw new UserError(messageOf(err));
   }
+}
+
+/**
+ * Answers an input aws-sdk-go v1 would refuse (e.g. a ttl below 900 seconds) as upstream does: a
+ * 400 with the step's prefix and the SDK's text, without calling AWS.
+ */
+function refuseInvalid(prefix: string, problem: string | undefined): void {
+  if (problem !== undefined) throw new UserError(`${prefix}: ${problem}`);
 }
 
 async function usernameTemplate(request: Request): Promise<string> {
@@ -188,7 +197,8 @@ interface StsCredentialsLike {
 
 /**
  * The response data every STS type shares. `security_token` is the historical key, `session_token`
- * (Vault 1.16+) the AWS name; both carry the same token so either generation of client works.
+ * (Vault 1.16+) the AWS name; both carry the same token so either generation of client works
+ * (upstream omits `security_token` for session_token credentials: an addition here, on purpose).
  * `ttl` is whole seconds left, truncated as upstream's `uint64(ttl.Seconds())`.
  */
 function stsData(ctx: AwsSecretsContext, credentials: StsCredentialsLike | undefined, call: string): { data: Record<string, unknown>; leaseTtl: Nanoseconds } {
@@ -227,18 +237,20 @@ export async function assumeRoleCreds(
       ? generated({ template, type: "IAM", displayName: request.displayName, policyName: roleName, now: ctx.now() })
       : sanitizeSessionName(params.roleSessionName);
   const tags = Object.entries(role.sessionTags).map(([Key, Value]) => ({ Key, Value }));
+  const input = {
+    RoleArn: params.roleArn,
+    RoleSessionName: sessionName,
+    DurationSeconds: params.ttlSeconds,
+    ...(policy === "" ? {} : { Policy: policy }),
+    ...(policyArns.length === 0 ? {} : { PolicyArns: policyArns.map((arn) => ({ arn })) }),
+    ...(tags.length === 0 ? {} : { Tags: tags }),
+    ...(role.externalId === "" ? {} : { ExternalId: role.externalId }),
+  };
+  refuseInvalid("Error assuming role", assumeRoleInputError(input));
 
   let output;
   try {
-    output = await sts.assumeRole({
-      RoleArn: params.roleArn,
-      RoleSessionName: sessionName,
-      DurationSeconds: params.ttlSeconds,
-      ...(policy === "" ? {} : { Policy: policy }),
-      ...(policyArns.length === 0 ? {} : { PolicyArns: policyArns.map((arn) => ({ arn })) }),
-      ...(tags.length === 0 ? {} : { Tags: tags }),
-      ...(role.externalId === "" ? {} : { ExternalId: role.externalId }),
-    });
+    output = await sts.assumeRole(input);
   } catch (err) {
     throw awsFailure("Error assuming role", err);
   }
@@ -268,14 +280,17 @@ export async function federationTokenCreds(
     throw new UserError("must specify at least one of policy_arns or policy_document with federation_token credential_type");
   }
 
+  const input = {
+    Name: name,
+    DurationSeconds: ttlSeconds,
+    ...(policy === "" ? {} : { Policy: policy }),
+    ...(policyArns.length === 0 ? {} : { PolicyArns: policyArns.map((arn) => ({ arn })) }),
+  };
+  refuseInvalid("Error generating STS keys", federationTokenInputError(input));
+
   let output;
   try {
-    output = await sts.getFederationToken({
-      Name: name,
-      DurationSeconds: ttlSeconds,
-      ...(policy === "" ? {} : { Policy: policy }),
-      ...(policyArns.length === 0 ? {} : { PolicyArns: policyArns.map((arn) => ({ arn })) }),
-    });
+    output = await sts.getFederationToken(input);
   } catch (err) {
     throw awsFailure("Error generating STS keys", err);
   }
@@ -289,13 +304,16 @@ export async function federationTokenCreds(
  */
 export async function sessionTokenCreds(ctx: AwsSecretsContext, role: RoleEntry, ttlSeconds: number, mfaCode: string): Promise<StsIssued> {
   const sts = await client(() => ctx.clients.sts());
+  const input = {
+    DurationSeconds: ttlSeconds,
+    ...(role.mfaSerialNumber === "" ? {} : { SerialNumber: role.mfaSerialNumber }),
+    ...(mfaCode === "" ? {} : { TokenCode: mfaCode }),
+  };
+  refuseInvalid("Error generating STS keys", sessionTokenInputError(input));
+
   let output;
   try {
-    output = await sts.getSessionToken({
-      DurationSeconds: ttlSeconds,
-      ...(role.mfaSerialNumber === "" ? {} : { SerialNumber: role.mfaSerialNumber }),
-      ...(mfaCode === "" ? {} : { TokenCode: mfaCode }),
-    });
+    output = await sts.getSessionToken(input);
   } catch (err) {
     throw awsFailure("Error generating STS keys", err);
   }

@@ -64,7 +64,6 @@ const DEFAULT_READ = {
   rotation_window: 0,
   rotation_period: 0,
   disable_automated_rotation: false,
-  rotation_policy: "",
 };
 
 describe("config/root", () => {
@@ -83,7 +82,6 @@ describe("config/root", () => {
       rotation_window: 0,
       rotation_period: 0,
       disable_automated_rotation: false,
-      rotation_policy: "",
       access_key: "AKIAEXAMPLE",
       secret_key: "RandomData",
       iam_endpoint: "",
@@ -115,7 +113,6 @@ describe("config/root", () => {
       identity_token_audience: "",
       identity_token_ttl: 0,
       rotation_schedule: "",
-      rotation_policy: "",
       rotation_period: 0,
       rotation_window: 0,
       disable_automated_rotation: false,
@@ -126,7 +123,7 @@ describe("config/root", () => {
     expect((await h.read())?.data).toEqual(expected);
   });
 
-  it("merges an update into the stored entry and keeps the secret", async () => {
+  it("merges an update into the stored entry and keeps the secret, but resets username_template", async () => {
     const h = harness();
     await h.write({ access_key: "AKIAEXAMPLE", secret_key: "RandomData", region: "eu-west-1", max_retries: 3, username_template: "custom-{{ .PolicyName }}" });
     await h.write({ iam_endpoint: "http://localhost:5000", sts_fallback_endpoints: "a,b", sts_fallback_regions: ["r1", "r2"] });
@@ -134,7 +131,8 @@ describe("config/root", () => {
       ...DEFAULT_READ,
       region: "eu-west-1",
       max_retries: 3,
-      username_template: "custom-{{ .PolicyName }}",
+      // Upstream reads username_template with Get, not GetOk: a write without it stores the default.
+      username_template: DEFAULT_USERNAME_TEMPLATE,
       iam_endpoint: "http://localhost:5000",
       sts_fallback_endpoints: ["a", "b"],
       sts_fallback_regions: ["r1", "r2"],
@@ -146,7 +144,8 @@ describe("config/root", () => {
   it.each([
     ["an empty template on create", [{ username_template: "" }], DEFAULT_USERNAME_TEMPLATE],
     ["an empty template on update", [{ username_template: "x" }, { username_template: "" }], DEFAULT_USERNAME_TEMPLATE],
-    ["a custom template kept by an update without one", [{ username_template: "x" }, { region: "r" }], "x"],
+    ["a custom template reset by an update without one", [{ username_template: "x" }, { region: "r" }], DEFAULT_USERNAME_TEMPLATE],
+    ["a custom template sent again with an update", [{ username_template: "x" }, { region: "r", username_template: "x" }], "x"],
   ])("stores %s as expected", async (_name, writes, template) => {
     const h = harness();
     for (const body of writes) expect(await h.write(body)).toBeUndefined();
@@ -227,10 +226,25 @@ describe("config/root", () => {
 
   it("stores rotation settings that CE only deregisters, and reads them back in seconds", async () => {
     const h = harness();
-    const body = { rotation_schedule: "0 * * * *", rotation_window: "2h", disable_automated_rotation: true, rotation_policy: "p" };
+    const body = { rotation_schedule: "0 * * * *", rotation_window: "2h", disable_automated_rotation: true };
     expect(await h.write(body)).toBeUndefined();
     expect((await h.read())?.data).toMatchObject({ ...body, rotation_window: 7200, rotation_period: 0 });
     expect(await getJson(h.storage, "config/root")).toMatchObject({ rotation_window: 7_200_000_000_000, disable_automated_rotation: true });
+  });
+
+  it("ignores rotation_policy: Vault 1.21 CE has no such field (and, answering nothing, no warning either)", async () => {
+    const h = harness();
+    expect(await h.write({ access_key: "AKIA", rotation_policy: "p" })).toBeUndefined();
+    expect((await h.read())?.data).toEqual({ ...DEFAULT_READ, access_key: "AKIA" });
+    expect(await getJson(h.storage, "config/root")).not.toHaveProperty("rotation_policy");
+  });
+
+  it("drops a rotation_policy stored by a newer Vault when it rewrites the entry, as Vault 1.21 CE does", async () => {
+    const h = harness();
+    await putJson(h.storage, "config/root", { access_key: "A", secret_key: "S", rotation_policy: "p", username_template: "t" });
+    expect((await h.read())?.data).not.toHaveProperty("rotation_policy");
+    await h.write({ username_template: "t" });
+    expect(await getJson(h.storage, "config/root")).not.toHaveProperty("rotation_policy");
   });
 
   it("stores role_arn and identity_token_ttl alone (no audience, so no identity token is needed)", async () => {

@@ -19,13 +19,15 @@ async function legacyRole(h: Harness, name: string, text: string): Promise<void>
 }
 
 describe("creds/<name> for iam_user", () => {
-  it("answers upstream's shape: keys, a null security_token, a renewable lease from config/lease", async () => {
+  it("answers upstream's shape: keys, null session_token and security_token, a renewable lease from config/lease", async () => {
     const h = harness();
     await writeLeaseConfig(h.storage, { lease: 1800n * NS_PER_S, leaseMax: 7200n * NS_PER_S });
     await putRole(h.storage, "deploy", { credential_types: ["iam_user"], policy_document: POLICY });
     const response = await read(h, "creds/deploy");
     const data = response?.data ?? {};
-    expect(Object.keys(data).sort()).toEqual(["access_key", "secret_key", "security_token"]);
+    // Vault 1.21 answers session_token: null; older Vault (and its clients) security_token.
+    expect(Object.keys(data).sort()).toEqual(["access_key", "secret_key", "security_token", "session_token"]);
+    expect(data["session_token"]).toBeNull();
     expect(data["security_token"]).toBeNull();
     const [username] = [...h.iam.users.keys()];
     expect(h.iam.users.get(username ?? "")?.keys.get(String(data["access_key"]))).toBe(data["secret_key"]);
@@ -115,6 +117,39 @@ describe("creds/ and sts/ for the STS types", () => {
       expect(h.sts.federationInputs[0]?.DurationSeconds).toBe(expected);
     });
 
+    const tooShort = (context: string): string =>
+      `InvalidParameter: 1 validation error(s) found.\n- minimum field value of 900, ${context}.DurationSeconds.\n`;
+
+    it.each([
+      ["assumed_role, ttl=899", "ar", { ttl: 899 }, `Error assuming role: ${tooShort("AssumeRoleInput")}`],
+      ["federation_token, ttl=10m", "ft", { ttl: "10m" }, `Error generating STS keys: ${tooShort("GetFederationTokenInput")}`],
+      ["session_token, ttl=0", "st", { ttl: 0 }, `Error generating STS keys: ${tooShort("GetSessionTokenInput")}`],
+      ["a default_sts_ttl of 600", "short", undefined, `Error assuming role: ${tooShort("AssumeRoleInput")}`],
+      ["a max_sts_ttl of 300 capping the ttl", "capped", { ttl: 3600 }, `Error generating STS keys: ${tooShort("GetFederationTokenInput")}`],
+    ])("refuses STS credentials below AWS's 900 s minimum (%s) with aws-sdk-go's text, before calling AWS", async (_name, role, data, message) => {
+      const h = harness();
+      await putRole(h.storage, "ar", { credential_types: ["assumed_role"], role_arns: [DEPLOYER] });
+      await putRole(h.storage, "ft", { credential_types: ["federation_token"], policy_document: POLICY });
+      await putRole(h.storage, "st", { credential_types: ["session_token"] });
+      await putRole(h.storage, "short", { credential_types: ["assumed_role"], role_arns: [DEPLOYER], default_sts_ttl: 600 * 1e9 });
+      await putRole(h.storage, "capped", { credential_types: ["federation_token"], policy_document: POLICY, max_sts_ttl: 300 * 1e9 });
+      expect(await read(h, `sts/${role}`, data)).toEqual({ data: { error: message } });
+      expect([...h.sts.assumeRoleInputs, ...h.sts.federationInputs, ...h.sts.sessionInputs]).toEqual([]);
+    });
+
+    it("refuses a mount max lease TTL below 900 s the same way (it caps the ttl)", async () => {
+      const h = harness({ system: new StaticSystemView({ maxLeaseTtl: 600n * NS_PER_S }) });
+      await putRole(h.storage, "ar", { credential_types: ["assumed_role"], role_arns: [DEPLOYER] });
+      expect(errorOf(await read(h, "sts/ar"))).toBe(`Error assuming role: ${tooShort("AssumeRoleInput")}`);
+      expect(h.sts.assumeRoleInputs).toEqual([]);
+    });
+
+    it("leaves iam_user alone: ttl does not apply to it", async () => {
+      const h = harness();
+      await putRole(h.storage, "deploy", { credential_types: ["iam_user"], policy_document: POLICY });
+      expect(await read(h, "creds/deploy", { ttl: 60 })).toHaveProperty("secret");
+    });
+
     it("caps at the mount's max lease TTL when the role sets no max_sts_ttl", async () => {
       const h = harness({ system: new StaticSystemView({ maxLeaseTtl: 1000n * NS_PER_S }) });
       await putRole(h.storage, "ar", { credential_types: ["assumed_role"], role_arns: [DEPLOYER] });
@@ -151,6 +186,7 @@ describe("credential type resolution", () => {
     await legacyRole(h, "legacy", POLICY);
     const viaCreds = await read(h, "creds/legacy");
     expect(viaCreds?.data?.["security_token"]).toBeNull();
+    expect(viaCreds?.data?.["session_token"]).toBeNull();
     expect(h.iam.users.size).toBe(1);
     const viaSts = await read(h, "sts/legacy");
     expect(viaSts?.data?.["session_token"]).toBeDefined();
@@ -200,7 +236,7 @@ describe("user input errors are 400s naming the problem", () => {
     const h = harness();
     await putRole(h.storage, "ft", { credential_types: ["federation_token"], policy_document: POLICY });
     await putRole(h.storage, "bare", { credential_types: ["federation_token"] });
-    await putRole(h.storage, "st", { credential_types: ["session_token"], mfa_serial_number: "GAHT1" });
+    await putRole(h.storage, "st", { credential_types: ["session_token"], mfa_serial_number: "GAHT12345" });
     await putRole(h.storage, "grp", { credential_types: ["iam_user"], iam_groups: ["missing"] });
     const response = await read(h, path, data);
     expect(Object.keys(response?.data ?? {})).toEqual(["error"]);

@@ -40,6 +40,15 @@ describe("static-creds/<name>", () => {
     expect((await h.call("read", "static-creds/x"))?.data?.["expiration"]).toBe("2025-03-01T13:00:00.5Z");
   });
 
+  it.each([["2025-03-01T13:00:00.123456789Z"], ["2025-03-01T14:00:00.000123+01:00"]])(
+    "answers an expiration written by Vault (%s) exactly as Vault does",
+    async (text) => {
+      const h = harness();
+      await putJson(h.storage, "static-creds/x", { access_key: "A", expiration: text, secret_key: "s" });
+      expect((await h.call("read", "static-creds/x"))?.data?.["expiration"]).toBe(text);
+    },
+  );
+
   it("reads nothing for an unknown role (404)", async () => {
     expect(await harness().call("read", "static-creds/nope")).toBeUndefined();
   });

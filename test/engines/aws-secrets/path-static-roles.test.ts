@@ -85,15 +85,18 @@ describe("static-roles/<name> create", () => {
   });
 
   it.each([["assume_role_arn"], ["assume_role_session_name"], ["external_id"]])(
-    "refuses the Enterprise-only field %s as Vault CE does",
+    "ignores the Enterprise-only field %s with the unrecognized-parameter warning, as Vault CE does",
     async (key) => {
+      // CE declares no such fields, so its cross-account check never sees them.
       const h = harness();
-      h.iam.addUser("u");
+      const user = h.iam.addUser("u");
       const response = await h.call("update", "static-roles/r", { username: "u", rotation_period: "1h", [key]: "x" });
-      expect(response).toEqual({ data: { error: ENTERPRISE_ONLY_MESSAGE } });
-      expect(ENTERPRISE_ONLY_MESSAGE).toBe("cross-account static roles are only supported in Vault Enterprise");
-      expect(h.iam.calls).toEqual([]);
-      expect(await h.storage.list("")).toEqual([]);
+      expect(response).toEqual({
+        data: { name: "r", id: user.id, username: "u", rotation_period: 3600, assume_role_arn: "", assume_role_session_name: "", external_id: "" },
+        warnings: [`Endpoint ignored these unrecognized parameters: [${key}]`],
+      });
+      expect(await getJson(h.storage, "static-roles/r")).toMatchObject({ assume_role_arn: "", assume_role_session_name: "", external_id: "" });
+      expect(h.iam.keyIds("u")).toHaveLength(1);
     },
   );
 
@@ -255,6 +258,15 @@ describe("roles stored by other Vault editions", () => {
     const h = harness();
     await putJson(h.storage, "static-roles/x", crossAccount);
     expect((await h.call("read", "static-roles/x"))?.data).toEqual({ ...crossAccount, rotation_period: 3600 });
+  });
+
+  it("leaves a cross-account role's settings alone when an update sends new ones (CE ignores them)", async () => {
+    const h = harness();
+    await putJson(h.storage, "static-roles/x", crossAccount);
+    await putJson(h.storage, "static-creds/x", { access_key: "AKIAREMOTE", secret_key: "s" });
+    const response = await h.call("update", "static-roles/x", { rotation_period: "2h", assume_role_arn: "arn:aws:iam::1:role/other", external_id: "" });
+    expect(response?.warnings).toEqual(["Endpoint ignored these unrecognized parameters: [assume_role_arn external_id]"]);
+    expect(await getJson(h.storage, "static-roles/x")).toEqual({ ...crossAccount, rotation_period: 7_200_000_000_000 });
   });
 
   it("never rotates a cross-account role with this mount's own credentials", async () => {

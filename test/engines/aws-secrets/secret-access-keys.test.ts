@@ -5,7 +5,7 @@ import { AWS_USER_ROLLBACK_MIN_AGE_MS } from "../../../src/engines/aws-secrets/i
 import type { RoleEntry } from "../../../src/engines/aws-secrets/model.js";
 import { ACCESS_KEYS_SECRET_TYPE, accessKeysSecret, iamUserLeaseTerms, upstreamRoleJson } from "../../../src/engines/aws-secrets/secret-access-keys.js";
 import { writeLeaseConfig } from "../../../src/engines/aws-secrets/storage.js";
-import { harness, NS_PER_S, type Harness } from "./creds-fakes.js";
+import { harness, NS_PER_S, putRole, recordingLogger, type Harness } from "./creds-fakes.js";
 
 function secret(internal: Record<string, unknown>, issueTime?: Date): Secret {
   return {
@@ -44,6 +44,32 @@ describe("access_keys renew", () => {
   it("renews nothing for STS credentials", async () => {
     const h = harness();
     expect(await h.backend.handleRequest(leaseRequest(h, "renew", { username: "s", policy: "arn", is_sts: true }))).toBeUndefined();
+  });
+
+  describe("with the role named by the lease path", () => {
+    const renewAt = (h: Harness, path: string): Request => ({ ...leaseRequest(h, "renew", VAULT_IAM_LEASE), path });
+
+    it("applies the role's own ttl/max_ttl when it sets them", async () => {
+      const h = harness();
+      await writeLeaseConfig(h.storage, { lease: 1800n * NS_PER_S, leaseMax: 7200n * NS_PER_S });
+      await putRole(h.storage, "deploy", { credential_types: ["iam_user"], ttl: 600 * 1e9, max_ttl: 1200 * 1e9 });
+      const response = await h.backend.handleRequest(renewAt(h, "creds/deploy"));
+      expect(response?.secret?.lease).toMatchObject({ ttl: 600n * NS_PER_S, maxTtl: 1200n * NS_PER_S });
+    });
+
+    it.each([
+      ["deleted", undefined],
+      ["not JSON", "{not json"],
+      ["of the wrong shape", JSON.stringify({ credential_types: 5 })],
+    ])("falls back to config/lease when the role is %s (upstream's renew never reads it)", async (_name, stored) => {
+      const warnings: string[] = [];
+      const h = harness({ logger: recordingLogger(warnings) });
+      await writeLeaseConfig(h.storage, { lease: 1800n * NS_PER_S, leaseMax: 7200n * NS_PER_S });
+      if (stored !== undefined) await h.storage.put({ key: "role/deploy", value: Buffer.from(stored, "utf8") });
+      const response = await h.backend.handleRequest(renewAt(h, "creds/deploy"));
+      expect(response?.secret?.lease).toMatchObject({ ttl: 1800n * NS_PER_S, maxTtl: 7200n * NS_PER_S, renewable: true });
+      expect(warnings).toHaveLength(stored === undefined ? 0 : 1);
+    });
   });
 
   it("treats a lease without is_sts (issued before the flag existed) as an IAM user", async () => {
@@ -111,7 +137,10 @@ describe("access_keys declaration", () => {
     const h = harness();
     const spec = accessKeysSecret(h.ctx);
     expect(spec.type).toBe("access_keys");
-    expect(Object.keys(spec.fields ?? {})).toEqual(["access_key", "secret_key", "security_token"]);
+    expect(Object.keys(spec.fields ?? {})).toEqual(["access_key", "secret_key", "session_token", "security_token"]);
+    // security_token is the older name: still sent, documented as deprecated, as upstream does.
+    expect(spec.fields?.["security_token"]?.deprecated).toBe(true);
+    expect(spec.fields?.["session_token"]?.deprecated).toBe(false);
     expect(spec.renew).toBeDefined();
     expect(spec.revoke).toBeDefined();
   });

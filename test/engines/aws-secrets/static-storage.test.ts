@@ -114,6 +114,29 @@ describe("static-creds/<name> storage", () => {
     expect((await getStaticCreds(storage, "x"))?.expiration).toEqual(new Date("2025-03-02T12:00:00.123Z"));
   });
 
+  it.each([
+    ["2025-03-02T14:00:00.123456789+02:00"],
+    ["2025-03-02T12:00:00.000001Z"],
+    ["2025-03-02T07:30:00.1-04:30"],
+    ["2025-03-02T12:00:00Z"],
+  ])("writes a stored expiration %s back byte for byte", async (text) => {
+    const storage = new InmemStorage();
+    await putJson(storage, "static-creds/x", { access_key: "A", expiration: text, secret_key: "s" });
+    const creds = await getStaticCreds(storage, "x");
+    if (creds === undefined) throw new Error("expected creds");
+    await putStaticCreds(storage, "x", creds);
+    expect(await getJson(storage, "static-creds/x")).toEqual({ access_key: "A", expiration: text, secret_key: "s" });
+  });
+
+  it("forgets the stored text once the expiration is replaced", async () => {
+    const storage = new InmemStorage();
+    await putJson(storage, "static-creds/x", { access_key: "A", expiration: "2025-03-02T14:00:00.123456789+02:00", secret_key: "s" });
+    const creds = await getStaticCreds(storage, "x");
+    if (creds === undefined) throw new Error("expected creds");
+    await putStaticCreds(storage, "x", { ...creds, expiration: new Date("2025-03-03T00:00:00Z") });
+    expect(await getJson(storage, "static-creds/x")).toMatchObject({ expiration: "2025-03-03T00:00:00Z" });
+  });
+
   it("names the key when the stored expiration is not a time", async () => {
     const storage = new InmemStorage();
     await putJson(storage, "static-creds/x", { access_key: "A", expiration: "tomorrow", secret_key: "s" });
@@ -136,6 +159,17 @@ describe("Go time text", () => {
   ])("formats %s as %s (RFC3339Nano trims trailing zeros)", (iso, go) => {
     expect(formatGoTime(new Date(iso))).toBe(go);
     expect(parseGoTime(go)).toEqual(new Date(iso));
+  });
+
+  it.each([
+    ["2025-03-02T12:00:00.123456789Z", "2025-03-02T12:00:00.123456789Z"],
+    ["2025-03-02T12:00:00.500000000Z", "2025-03-02T12:00:00.5Z"],
+    ["2025-03-02T12:00:00.000000000Z", "2025-03-02T12:00:00Z"],
+    ["2025-03-02T12:00:00+00:00", "2025-03-02T12:00:00Z"],
+    ["2025-03-02T12:00:00.25-00:00", "2025-03-02T12:00:00.25Z"],
+    ["2025-03-02T13:00:00.0001+01:00", "2025-03-02T13:00:00.0001+01:00"],
+  ])("reads %s and writes it again as Go's encoder would: %s", (stored, go) => {
+    expect(formatGoTime(parseGoTime(stored))).toBe(go);
   });
 
   it.each(["2025-03-02", "2025-03-02T12:00:00", "2025-03-02T12:00:00.1234567890Z"])("rejects %s", (text) => {

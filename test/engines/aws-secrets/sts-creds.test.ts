@@ -191,7 +191,7 @@ describe("session_token", () => {
     const h = harness();
     await sessionTokenCreds(h.ctx, role({ credentialTypes: ["session_token"] }), 3600, "");
     expect(h.sts.sessionInputs[0]).toEqual({ DurationSeconds: 3600 });
-    const error = await sessionTokenCreds(h.ctx, role({ credentialTypes: ["session_token"], mfaSerialNumber: "GAHT1" }), 3600, "000000").catch((e: unknown) => e);
+    const error = await sessionTokenCreds(h.ctx, role({ credentialTypes: ["session_token"], mfaSerialNumber: "GAHT12345" }), 3600, "000000").catch((e: unknown) => e);
     expect((error as Error).message).toBe("Error generating STS keys: AccessDenied: MultiFactorAuthentication failed with invalid MFA one time pass code.");
   });
 });
