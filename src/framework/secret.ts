@@ -127,6 +127,7 @@ function withoutSecretData(response: Response | undefined): Response | undefined
   if (response?.data === undefined) return response;
   // An error response carries its message in data.error, and only that: keep it.
   if (isErrorResponse(response)) return { ...response, data: { error: response.data?.["error"] } };
-  const { data: _dropped, ...rest } = response;
-  return rest;
+  const reply = { ...response };
+  delete reply.data;
+  return reply;
 }
