@@ -222,7 +222,6 @@ func awsSecretsCases() []dcase {
 		revokeOf("revoke sts legacy policy GET", "sts legacy policy GET"),
 		renewOf("renew creds session_token mfa POST", "creds session_token mfa POST"),
 		revokeOf("revoke sts iam_user role POST", "sts iam_user role POST"),
-		revokeOf("revoke creds legacy arn role GET", "creds legacy arn role GET"),
 
 		// Static roles and their credentials.
 		c("static-roles write", update, "static-roles/static", d{"username": "${STATIC_USER}", "rotation_period": "1h"}),

@@ -150,14 +150,14 @@ func mountPair(t *testing.T, p *differential.Pair, shared bool) *differential.Mo
 	return m
 }
 
-// deliberateFile is the list of differences we keep on purpose.
+// loadDeliberate reads the list of differences we keep on purpose.
 func loadDeliberate(t *testing.T, file string) []differential.Deliberate {
 	t.Helper()
 	listed, err := differential.LoadDeliberate(file)
 	if err != nil {
 		t.Fatalf("deliberate differences: %v", err)
 	}
-	return listed
+	return listed.Differences
 }
 
 // checker accumulates the case names a test ran, so that a listed
@@ -188,8 +188,8 @@ func (ck *checker) check(t *testing.T, caseName string, ours, vault map[string]i
 		t.Errorf("case %q: unlisted difference at %s: ours %s, vault %s", caseName, u.Where, u.Ours, u.Vault)
 	}
 	for _, v := range vanished {
-		t.Errorf("case %q: deliberate difference at %s no longer occurs (listed: ours %s, vault %s — %s); remove it from the list",
-			caseName, v.Where, v.Ours, v.Vault, v.Reason)
+		t.Errorf("case %q: deliberate difference at %s no longer occurs (listed: ours %s, vault %s, topic %s); remove it from the list",
+			caseName, v.Where, v.Ours, v.Vault, v.Topic)
 	}
 	if len(unlisted) > 0 {
 		t.Logf("case %q full replies:\n  ours:  %s\n  vault: %s", caseName, compact(ours), compact(vault))
@@ -202,7 +202,7 @@ func (ck *checker) finish(t *testing.T, prefix func(string) bool) {
 	t.Helper()
 	for _, l := range ck.listed {
 		if prefix(l.Case) && !ck.ran[l.Case] {
-			t.Errorf("deliberate difference names case %q, which this suite does not run (at %s: %s)", l.Case, l.Where, l.Reason)
+			t.Errorf("deliberate difference names case %q, which this suite does not run (at %s: %s)", l.Case, l.Where, l.Topic)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 )
 
@@ -17,27 +18,70 @@ type Deliberate struct {
 	// starting with "~" is a description and matches anything.
 	Ours  string `json:"ours"`
 	Vault string `json:"vault"`
-	// Reason says in one line why we keep it.
-	Reason string `json:"reason"`
+	// Topic names the entry of the file's topics that says why we keep it.
+	Topic string `json:"topic"`
 }
 
-// LoadDeliberate reads a JSON array of Deliberate entries. Entries without
-// case, where or reason are an error.
-func LoadDeliberate(file string) ([]Deliberate, error) {
+// Topic is one reason for keeping differences, as the README's table of
+// differences shows it.
+type Topic struct {
+	// What differs, in a few words.
+	What string `json:"what"`
+	// Why we keep it, in one or two sentences.
+	Why string `json:"why"`
+}
+
+// DeliberateFile is the data file: the topics (keyed by a short id) and the
+// differences, each under one topic.
+type DeliberateFile struct {
+	Topics      map[string]Topic `json:"topics"`
+	Differences []Deliberate     `json:"differences"`
+}
+
+// LoadDeliberate reads a DeliberateFile. An entry without case, where or a
+// known topic, a topic without what/why and a topic no entry uses are errors,
+// so the file cannot carry a reason for nothing.
+func LoadDeliberate(file string) (DeliberateFile, error) {
+	var f DeliberateFile
 	raw, err := os.ReadFile(file)
 	if err != nil {
-		return nil, err
+		return f, err
 	}
-	var list []Deliberate
-	if err := json.Unmarshal(raw, &list); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return f, fmt.Errorf("%s: %w", file, err)
 	}
-	for i, d := range list {
-		if d.Case == "" || d.Where == "" || strings.TrimSpace(d.Reason) == "" {
-			return nil, fmt.Errorf("%s: entry %d needs case, where and reason", file, i)
+	used := map[string]bool{}
+	for i, d := range f.Differences {
+		if d.Case == "" || d.Where == "" {
+			return f, fmt.Errorf("%s: difference %d needs case and where", file, i)
+		}
+		if _, ok := f.Topics[d.Topic]; !ok {
+			return f, fmt.Errorf("%s: difference %d (%s %s) names unknown topic %q", file, i, d.Case, d.Where, d.Topic)
+		}
+		used[d.Topic] = true
+	}
+	for _, id := range f.TopicIDs() {
+		t := f.Topics[id]
+		if strings.TrimSpace(t.What) == "" || strings.TrimSpace(t.Why) == "" {
+			return f, fmt.Errorf("%s: topic %q needs what and why", file, id)
+		}
+		if !used[id] {
+			return f, fmt.Errorf("%s: topic %q has no difference", file, id)
 		}
 	}
-	return list, nil
+	return f, nil
+}
+
+// TopicIDs returns the topic ids in order.
+func (f DeliberateFile) TopicIDs() []string {
+	ids := make([]string, 0, len(f.Topics))
+	for id := range f.Topics {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
 }
 
 func (d Deliberate) matches(caseName string, diff Difference) bool {

@@ -53,8 +53,8 @@ func TestRulesMostSpecificWins(t *testing.T) {
 
 func TestClassify(t *testing.T) {
 	listed := []Deliberate{
-		{Case: "c1", Where: "/data/ttl", Ours: "0", Vault: Absent, Reason: "ours"},
-		{Case: "c1", Where: "/data/gone", Ours: "~anything", Reason: "vanished"},
+		{Case: "c1", Where: "/data/ttl", Ours: "0", Vault: Absent, Topic: "ours"},
+		{Case: "c1", Where: "/data/gone", Ours: "~anything", Topic: "vanished"},
 	}
 	diffs := []Difference{{Where: "/data/ttl", Ours: "0", Vault: Absent}, {Where: "/status", Ours: "400", Vault: "500"}}
 	unlisted, vanished := Classify("c1", diffs, listed)

@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -93,10 +94,12 @@ func (s *CESystemView) GetRotationInformation(_ context.Context, req *rotation.R
 	return nil, ErrRotationManagerUnsupported
 }
 
-// RegisterRotationJob answers like CE core: unsupported.
+// RegisterRotationJob answers like CE core: unsupported, wrapped the way
+// core's dynamicSystemView wraps every registration failure (engines then
+// add their own prefix, so the client sees the phrase twice).
 func (s *CESystemView) RegisterRotationJob(_ context.Context, req *rotation.RotationJobConfigureRequest) (string, error) {
 	s.record("RegisterRotationJob", jobName(req))
-	return "", ErrRotationManagerUnsupported
+	return "", fmt.Errorf("error registering rotation job: %w", ErrRotationManagerUnsupported)
 }
 
 // RegisterRotationJobWithResponse answers like CE core: unsupported.
