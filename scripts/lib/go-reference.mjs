@@ -76,7 +76,12 @@ function run(cmd, args, { cwd, env, capture = false }) {
 
 /** Fails with a clear message when `go` is missing or older than the Vault module needs. */
 async function checkGo(env) {
-  const version = (await run('go', ['env', 'GOVERSION'], { cwd: cacheDir(), env, capture: true })).trim();
+  let version;
+  try {
+    version = (await run('go', ['env', 'GOVERSION'], { cwd: cacheDir(), env, capture: true })).trim();
+  } catch (err) {
+    throw new Error(`Go ${MIN_GO.join('.')} or newer must be on the PATH to build the Go reference (${err.message})`, { cause: err });
+  }
   const m = /^go(\d+)\.(\d+)/.exec(version);
   if (!m) throw new Error(`cannot tell the Go version from "${version}"`);
   const [major, minor] = [Number(m[1]), Number(m[2])];
