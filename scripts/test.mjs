@@ -12,7 +12,7 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { conformanceAws, runConformance } from "./lib/go-harness.mjs";
 import { ensureGoReference } from "./lib/go-reference.mjs";
 import { settle, tallyVitestReport } from "./lib/tally.mjs";
@@ -73,6 +73,7 @@ async function vitestProject(project, env = {}) {
       failStep(`vitest ${project}`, `no report (exit ${code})`);
       return;
     }
+    for (const file of json.testResults) file.name = relative(root, file.name);
     count(settle(tallyVitestReport(json), code, `vitest ${project}`));
   } finally {
     rmSync(dir, { recursive: true, force: true });
