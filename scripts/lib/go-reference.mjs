@@ -30,6 +30,16 @@ export function goReferenceCachePath() {
   return path.join(cacheDir(), 'bin', `vault-builtin-aws-${VAULT_VERSION}`);
 }
 
+/**
+ * Where the reference is expected without building anything: $VNP_GO_REFERENCE, else the cache.
+ * @returns {{ path: string, source: string }}
+ */
+export function goReferenceLocation() {
+  const given = process.env.VNP_GO_REFERENCE;
+  if (given) return { path: path.resolve(given), source: 'VNP_GO_REFERENCE' };
+  return { path: goReferenceCachePath(), source: 'the tool cache' };
+}
+
 export function isExecutableFile(p) {
   try {
     const st = fs.statSync(p);
@@ -118,13 +128,12 @@ async function build(target, log) {
  * @returns {Promise<{ path: string, label: string }>}
  */
 export async function ensureGoReference({ log = (msg) => process.stderr.write(`[go-reference] ${msg}\n`) } = {}) {
-  const given = process.env.VNP_GO_REFERENCE;
-  if (given) {
-    const abs = path.resolve(given);
-    if (!isExecutableFile(abs)) throw new Error(`VNP_GO_REFERENCE=${given} is not an executable file`);
-    return { path: abs, label: `given: ${path.basename(abs)}` };
+  const where = goReferenceLocation();
+  if (where.source === 'VNP_GO_REFERENCE') {
+    if (!isExecutableFile(where.path)) throw new Error(`VNP_GO_REFERENCE=${process.env.VNP_GO_REFERENCE} is not an executable file`);
+    return { path: where.path, label: `given: ${path.basename(where.path)}` };
   }
-  const target = goReferenceCachePath();
+  const target = where.path;
   if (isExecutableFile(target)) return { path: target, label: REFERENCE_LABEL };
 
   fs.mkdirSync(path.dirname(target), { recursive: true });
