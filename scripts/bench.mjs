@@ -13,31 +13,21 @@
 // ${VNP_CACHE:-~/.cache/vault-node-plugins}/bin/, obtain the Go reference plugin (below), run the bench
 // on both files, print metric | ours | go reference | ratio and the targets.
 //
-// Go reference plugin, first that works:
-//   1. --reference FILE or $VNP_GO_REFERENCE (a prebuilt plugin file);
-//   2. the cached build from an earlier run, in <cache>/bin/;
-//   3. OpenBao's AWS secrets plugin, `go install github.com/openbao/openbao-plugins/secrets/aws/cmd/...@<pinned>`
-//      from the Go module proxy;
-//   4. Vault's builtin AWS secrets engine (module github.com/hashicorp/vault, pinned) served as an
-//      external plugin by a 10-line main generated in <cache>/ (never inside the repo).
+// Go reference plugin: --reference FILE, else scripts/lib/go-reference.mjs ($VNP_GO_REFERENCE, the
+// cached build, or a build of Vault v1.21.4's builtin/logical/aws served as an external plugin).
 // Progress goes to stderr; the table (or --json) goes to stdout. Not part of `npm test`.
 //
 // Plain Node ESM, no npm dependencies.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { ensureGoReference, isExecutableFile as isExecutable } from './lib/go-reference.mjs';
+import { cacheDir } from './lib/tools.mjs';
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const conformanceDir = path.join(root, 'test', 'conformance');
-
-const OPENBAO_MODULE = 'github.com/openbao/openbao-plugins';
-const OPENBAO_PATTERN = `${OPENBAO_MODULE}/secrets/aws/cmd/...`;
-// main of openbao/openbao-plugins, 2025-05-04 (commit 2ff5b9ee413b).
-const OPENBAO_VERSION = 'v0.0.0-20250504210342-2ff5b9ee413b';
-const VAULT_MODULE = 'github.com/hashicorp/vault';
-const VAULT_VERSION = 'v1.21.4';
 
 const TARGETS = { throughputRatio: 1.0, startMs: 150, idleRssMb: 60 };
 
@@ -58,16 +48,13 @@ function parseArgs(argv) {
     else if (a === '--ours') o.ours = path.resolve(val());
     else if (a === '--reference') o.reference = path.resolve(val());
     else if (a === '-h' || a === '--help') {
-      process.stdout.write(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 24).join('\n') + '\n');
+      process.stdout.write(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 19).join('\n') + '\n');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
   return o;
 }
 
-function cacheDir() {
-  return path.resolve(process.env.VNP_CACHE || path.join(os.homedir(), '.cache', 'vault-node-plugins'));
-}
 
 const say = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
@@ -96,15 +83,6 @@ async function must(cmd, args, opts) {
   return r;
 }
 
-const isExecutable = (p) => {
-  try {
-    const st = fs.statSync(p);
-    return st.isFile() && (st.mode & 0o111) !== 0;
-  } catch {
-    return false;
-  }
-};
-
 async function buildBenchCommand(binDir) {
   const out = path.join(binDir, 'vnp-bench');
   say(`building the Go bench command -> ${out}`);
@@ -113,71 +91,12 @@ async function buildBenchCommand(binDir) {
 }
 
 /** Returns { path, label } of the Go reference plugin. */
-async function goReference(opts, cache) {
-  const binDir = path.join(cache, 'bin');
-  const given = opts.reference || process.env.VNP_GO_REFERENCE;
-  if (given) {
-    if (!isExecutable(given)) throw new Error(`Go reference ${given} is not an executable file`);
-    return { path: path.resolve(given), label: `given: ${path.basename(given)}` };
+async function goReference(opts) {
+  if (opts.reference) {
+    if (!isExecutable(opts.reference)) throw new Error(`Go reference ${opts.reference} is not an executable file`);
+    return { path: opts.reference, label: `given: ${path.basename(opts.reference)}` };
   }
-
-  const openbaoBin = path.join(binDir, `openbao-secrets-aws-${OPENBAO_VERSION}`);
-  const vaultBin = path.join(binDir, `vault-builtin-aws-${VAULT_VERSION}`);
-  const openbaoLabel = `openbao-plugins secrets/aws ${OPENBAO_VERSION}`;
-  const vaultLabel = `vault builtin/logical/aws ${VAULT_VERSION}`;
-  if (isExecutable(openbaoBin)) return { path: openbaoBin, label: openbaoLabel };
-  if (isExecutable(vaultBin)) return { path: vaultBin, label: vaultLabel };
-
-  // Build outside the repository so no module of the reference ever lands in the work tree.
-  const goEnv = { ...process.env, GOFLAGS: '-mod=mod', GOWORK: 'off' };
-
-  say(`go install ${OPENBAO_PATTERN}@${OPENBAO_VERSION}`);
-  const gobin = fs.mkdtempSync(path.join(cache, 'gobin-'));
-  try {
-    const r = await run('go', ['install', `${OPENBAO_PATTERN}@${OPENBAO_VERSION}`], {
-      cwd: os.tmpdir(),
-      env: { ...goEnv, GOBIN: gobin },
-    });
-    const built = fs.readdirSync(gobin).map((f) => path.join(gobin, f)).filter(isExecutable);
-    if (r.code === 0 && built.length === 1) {
-      fs.renameSync(built[0], openbaoBin);
-      return { path: openbaoBin, label: openbaoLabel };
-    }
-    say(`OpenBao reference not available from the Go module proxy (go install exited ${r.code}); falling back to ${vaultLabel}`);
-  } finally {
-    fs.rmSync(gobin, { recursive: true, force: true });
-  }
-
-  const src = path.join(cache, `go-reference-vault-aws-${VAULT_VERSION}`);
-  fs.mkdirSync(src, { recursive: true });
-  fs.writeFileSync(path.join(src, 'go.mod'), 'module vnpgoreference\n\ngo 1.26\n');
-  fs.writeFileSync(
-    path.join(src, 'main.go'),
-    [
-      '// Generated by vault-node-plugins scripts/bench.mjs: serves Vault\'s builtin AWS secrets engine',
-      '// as an external (multiplexed) backend plugin, for benchmark comparison only.',
-      'package main',
-      '',
-      'import (',
-      '\t"os"',
-      '',
-      '\t"github.com/hashicorp/vault/builtin/logical/aws"',
-      '\t"github.com/hashicorp/vault/sdk/plugin"',
-      ')',
-      '',
-      'func main() {',
-      '\tif err := plugin.ServeMultiplex(&plugin.ServeOpts{BackendFactoryFunc: aws.Factory}); err != nil {',
-      '\t\tos.Exit(1)',
-      '\t}',
-      '}',
-      '',
-    ].join('\n'),
-  );
-  say(`building ${vaultLabel} in ${src} (first time: downloads a few hundred MB of Go modules)`);
-  await must('go', ['get', `${VAULT_MODULE}@${VAULT_VERSION}`], { cwd: src, env: goEnv });
-  await must('go', ['mod', 'tidy'], { cwd: src, env: goEnv, quiet: true });
-  await must('go', ['build', '-o', vaultBin, '.'], { cwd: src, env: goEnv });
-  return { path: vaultBin, label: vaultLabel };
+  return ensureGoReference({ log: say });
 }
 
 async function bench(benchBin, pluginPath, opts, aws) {
@@ -270,7 +189,7 @@ async function main() {
   if (!isExecutable(ours)) throw new Error(`plugin file ${ours} missing or not executable (run npm run build)`);
 
   const benchBin = await buildBenchCommand(binDir);
-  const ref = await goReference(opts, cache);
+  const ref = await goReference(opts);
   say(`go reference: ${ref.path} (${ref.label})`);
 
   const aws = opts.creds ? await startAws() : undefined;

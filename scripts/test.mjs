@@ -1,17 +1,25 @@
 #!/usr/bin/env node
 // `npm test`: everything, in order — generated-code check, typecheck, lint, build, unit tests,
-// the Go conformance harness, and the end-to-end suites against the built plugins and a real
-// OpenBao (pinned tools install themselves on first use). Ends with one line
-// `N passed, N failed` counting every test case and every check step.
+// the Go reference plugin (Vault v1.21.4's builtin AWS engine, built once into the tool cache),
+// the Go conformance harness (with the reference and a moto server), and the end-to-end suites
+// against the built plugins and a real OpenBao (pinned tools install themselves on first use).
+//
+// Ends with one line `N passed, N failed` (CI reads it) counting every test case and every check
+// step. The rule: nothing is skipped. A test that did not run and pass counts as failed — skipped
+// and todo tests included, and every test of a suite whose setup failed — and a step that cannot
+// run (no Go reference, no build) counts as failed with its reason; scripts/lib/tally.mjs has the
+// exact counting rules. So there is no "skipped" figure.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { runConformance } from "./lib/go-harness.mjs";
+import { join, relative } from "node:path";
+import { conformanceAws, runConformance } from "./lib/go-harness.mjs";
+import { ensureGoReference } from "./lib/go-reference.mjs";
+import { settle, tallyVitestReport } from "./lib/tally.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const bin = (name) => join(root, "node_modules/.bin", name);
-const totals = { passed: 0, failed: 0, skipped: 0 };
+const totals = { passed: 0, failed: 0 };
 const failures = [];
 
 function run(command, args, extraEnv = {}) {
@@ -29,55 +37,75 @@ function banner(title) {
   process.stdout.write(`\n=== ${title} ===\n`);
 }
 
+function count(tally) {
+  totals.passed += tally.passed;
+  totals.failed += tally.failed;
+  failures.push(...tally.failures);
+}
+
+function failStep(title, reason) {
+  process.stderr.write(`${title}: ${reason}\n`);
+  count({ passed: 0, failed: 1, failures: [`${title}: ${reason}`] });
+}
+
+const message = (err) => (err instanceof Error ? err.message : String(err));
+
 /** A check that is one pass/fail item in the summary. */
 async function step(title, command, args) {
   banner(title);
   const code = await run(command, args);
   if (code === 0) totals.passed++;
-  else {
-    totals.failed++;
-    failures.push(title);
-  }
+  else failStep(title, `exit ${code}`);
   return code === 0;
 }
 
 /** A vitest project whose test cases are counted one by one. */
-async function vitestProject(project) {
+async function vitestProject(project, env = {}) {
   banner(`vitest: ${project}`);
   const dir = mkdtempSync(join(tmpdir(), "vnp-vitest-"));
   const report = join(dir, "report.json");
-  const code = await run(bin("vitest"), ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`]);
+  const code = await run(bin("vitest"), ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], env);
   try {
-    const json = JSON.parse(readFileSync(report, "utf8"));
-    totals.passed += json.numPassedTests;
-    totals.failed += json.numFailedTests;
-    totals.skipped += json.numPendingTests + json.numTodoTests;
-    // A suite that failed to load has no test cases: count it as a failure.
-    const broken = json.testResults.filter((r) => r.status === "failed" && r.assertionResults.length === 0).length;
-    totals.failed += broken;
-    if (json.numFailedTests > 0 || broken > 0 || code !== 0) failures.push(`vitest ${project}`);
-    if (code !== 0 && json.numFailedTests === 0 && broken === 0) totals.failed++;
-  } catch {
-    totals.failed++;
-    failures.push(`vitest ${project} (no report, exit ${code})`);
+    let json;
+    try {
+      json = JSON.parse(readFileSync(report, "utf8"));
+    } catch {
+      failStep(`vitest ${project}`, `no report (exit ${code})`);
+      return;
+    }
+    for (const file of json.testResults) file.name = relative(root, file.name);
+    count(settle(tallyVitestReport(json), code, `vitest ${project}`));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function conformance() {
-  banner("Go conformance harness (test/conformance)");
+/** The Go reference plugin, as a counted step; its path, or undefined with the failure counted. */
+async function goReference() {
+  const title = "Go reference plugin (Vault v1.21.4 builtin/logical/aws)";
+  banner(title);
   try {
-    const result = await runConformance({ pluginPath: join(root, "dist/vault-plugin-secrets-aws") });
-    totals.passed += result.passed;
-    totals.failed += result.failed;
-    totals.skipped += result.skipped;
-    if (result.exitCode !== 0 && result.failed === 0) totals.failed++;
-    if (result.exitCode !== 0) failures.push("Go conformance harness");
+    const ref = await ensureGoReference();
+    process.stdout.write(`${ref.path} (${ref.label})\n`);
+    totals.passed++;
+    return ref.path;
   } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    totals.failed++;
-    failures.push("Go conformance harness");
+    failStep(title, message(err));
+    return undefined;
+  }
+}
+
+async function conformance(referenceEnv) {
+  banner("Go conformance harness (test/conformance)");
+  let aws;
+  try {
+    aws = await conformanceAws({ log: (msg) => process.stderr.write(`[moto] ${msg}\n`) });
+    const result = await runConformance({ pluginPath: join(root, "dist/vault-plugin-secrets-aws"), env: { ...referenceEnv, ...aws.env } });
+    count(result);
+  } catch (err) {
+    failStep("Go conformance harness", message(err));
+  } finally {
+    await aws?.stop();
   }
 }
 
@@ -86,15 +114,16 @@ await step("typecheck", bin("tsc"), ["--noEmit"]);
 await step("lint", bin("eslint"), ["."]);
 const built = await step("build", "node", ["scripts/build.mjs"]);
 await vitestProject("unit");
+const reference = await goReference();
+// Without a reference the suites still run: what needs it fails, naming what is missing.
+const referenceEnv = reference ? { VNP_REFERENCE_SECRETS_AWS: reference } : {};
 if (built) {
-  await conformance();
-  await vitestProject("e2e");
+  await conformance(referenceEnv);
+  await vitestProject("e2e", referenceEnv);
 } else {
-  totals.failed++;
-  failures.push("conformance and e2e skipped: the build failed");
+  failStep("conformance and e2e", "not run: the build failed");
 }
 
-if (failures.length > 0) process.stdout.write(`\nfailed: ${failures.join("; ")}\n`);
-const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : "";
-process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed${skipped}\n`);
+if (failures.length > 0) process.stdout.write(`\nfailed:\n${failures.map((f) => `  ${f}`).join("\n")}\n`);
+process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed\n`);
 process.exitCode = totals.failed > 0 ? 1 : 0;

@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-// `npm run tools`: install every pinned external tool into the cache (see scripts/lib/tools.mjs).
+// `npm run tools`: install every pinned external tool into the cache (see scripts/lib/tools.mjs),
+// and build the Go reference plugin there (scripts/lib/go-reference.mjs).
 //   node scripts/tools.mjs            install all, print "name<TAB>path" per tool on stdout
 //   node scripts/tools.mjs bao        install only the named ones
 // Progress goes to stderr.
 
-import { cacheDir, TOOL_INSTALLERS } from './lib/tools.mjs';
+import { ensureGoReference } from './lib/go-reference.mjs';
+import { cacheDir, TOOL_INSTALLERS as PINNED } from './lib/tools.mjs';
+
+const TOOL_INSTALLERS = { ...PINNED, 'go-reference': async () => (await ensureGoReference()).path };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 if (process.argv.includes('--help') || process.argv.includes('-h')) {

@@ -1,16 +1,26 @@
 #!/usr/bin/env node
 // Runs the Go conformance harness (test/conformance) against one built plugin
 // file: `go test -count=1 -json ./...` with VNP_PLUGIN set, a progress line
-// per test on stderr, and a summary of test (not package) results.
+// per test on stderr, and a count of leaf tests by the rules of tally.mjs
+// (skipped = failed; a package that fails to build or panics = failed).
 //
-// Library: `await runConformance({ pluginPath })`
-//   -> { passed, failed, skipped, exitCode, packageFailures, failedTests }
+// Library: `await runConformance({ pluginPath, env })`
+//   -> { passed, failed, failures, exitCode }
+//   `await conformanceAws({ log })` -> { env, stop }: a moto server for the harness and the
+//   VNP_AWS_* variables naming it.
 // CLI:     `node scripts/lib/go-harness.mjs <pluginPath> [go test args...]`
+//   also provides what `npm test` provides: VNP_REFERENCE_SECRETS_AWS (the Go reference,
+//   scripts/lib/go-reference.mjs) and a moto server (VNP_AWS_ENDPOINT, VNP_AWS_ACCESS_KEY,
+//   VNP_AWS_SECRET_KEY), unless those variables are set already.
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+
+import { ensureGoReference } from './go-reference.mjs';
+import { startMoto } from './moto.mjs';
+import { settle, tallyGoEvents } from './tally.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const conformanceDir = path.resolve(here, '..', '..', 'test', 'conformance');
@@ -24,10 +34,10 @@ const color = (code, s, out) => (out.isTTY && !process.env.NO_COLOR ? `\x1b[${co
  * @param {string} [opts.timeout]  go test -timeout (default 5m)
  * @param {NodeJS.WritableStream} [opts.out]  where progress goes (default process.stderr)
  * @param {string} [opts.go]  go binary (default $GO or "go")
- * @returns {Promise<{passed:number, failed:number, skipped:number, exitCode:number,
- *   packageFailures:string[], failedTests:string[]}>}
+ * @param {Record<string, string>} [opts.env]  extra environment for go test (reference, moto)
+ * @returns {Promise<{passed:number, failed:number, failures:string[], exitCode:number}>}
  */
-export async function runConformance({ pluginPath, goTestArgs = [], timeout = '5m', out = process.stderr, go } = {}) {
+export async function runConformance({ pluginPath, goTestArgs = [], timeout = '5m', out = process.stderr, go, env: extraEnv = {} } = {}) {
   if (!pluginPath) throw new Error('runConformance: pluginPath is required');
   const abs = path.resolve(pluginPath);
   if (!existsSync(abs) || !statSync(abs).isFile()) {
@@ -35,20 +45,20 @@ export async function runConformance({ pluginPath, goTestArgs = [], timeout = '5
   }
   const goBin = go || process.env.GO || 'go';
   const args = ['test', '-count=1', '-json', `-timeout=${timeout}`, ...goTestArgs, './...'];
-  const env = { ...process.env, VNP_PLUGIN: abs };
+  const env = { ...process.env, ...extraEnv, VNP_PLUGIN: abs };
 
   out.write(`conformance: ${goBin} ${args.join(' ')}  (VNP_PLUGIN=${abs})\n`);
   const child = spawn(goBin, args, { cwd: conformanceDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
 
-  const counts = { passed: 0, failed: 0, skipped: 0 };
-  const failedTests = [];
-  const packageFailures = [];
+  /** Every event but output: what tallyGoEvents counts. */
+  const events = [];
   /** @type {Map<string, string[]>} output lines per package/test */
   const outputs = new Map();
   const key = (ev) => `${ev.Package ?? ev.ImportPath ?? ''}\u0000${ev.Test ?? ''}`;
   const pkgShort = (p) => (p || '').replace(/^vaultnodeplugins\/conformance\/?/, '') || '.';
 
   const onEvent = (ev) => {
+    if (ev.Action !== 'output' && ev.Action !== 'build-output') events.push(ev);
     const k = key(ev);
     switch (ev.Action) {
       case 'output':
@@ -67,15 +77,11 @@ export async function runConformance({ pluginPath, goTestArgs = [], timeout = '5
           const depth = ev.Test.split('/').length - 1;
           const indent = '  '.repeat(depth + 1);
           if (ev.Action === 'pass') {
-            counts.passed++;
             out.write(`${indent}${color('32', 'PASS', out)} ${ev.Test}${secs}\n`);
           } else if (ev.Action === 'skip') {
-            counts.skipped++;
             const why = (outputs.get(k) || []).filter((l) => !/^(=== |--- )/.test(l.trim())).join('').trim();
-            out.write(`${indent}${color('33', 'SKIP', out)} ${ev.Test}${secs}${why ? ` — ${why.split('\n').pop()}` : ''}\n`);
+            out.write(`${indent}${color('31', 'SKIP (counts as failed)', out)} ${ev.Test}${secs}${why ? ` — ${why.split('\n').pop()}` : ''}\n`);
           } else {
-            counts.failed++;
-            failedTests.push(ev.Test);
             out.write(`${indent}${color('31', 'FAIL', out)} ${ev.Test}${secs}\n`);
             const lines = (outputs.get(k) || []).filter((l) => !/^\s*(=== (RUN|PAUSE|CONT|NAME)|--- (PASS|FAIL|SKIP))/.test(l));
             for (const l of lines) out.write(`${indent}    ${l.replace(/\n$/, '')}\n`);
@@ -83,7 +89,6 @@ export async function runConformance({ pluginPath, goTestArgs = [], timeout = '5
           outputs.delete(k);
         } else if (ev.Package) {
           if (ev.Action === 'fail') {
-            packageFailures.push(ev.Package);
             out.write(`${color('31', 'FAIL', out)} package ${pkgShort(ev.Package)}${secs}\n`);
             // Output not tied to a test (panics, TestMain, build errors).
             const lines = (outputs.get(k) || []).filter((l) => !/^(FAIL|ok|PASS)\b/.test(l));
@@ -95,9 +100,6 @@ export async function runConformance({ pluginPath, goTestArgs = [], timeout = '5
         }
         break;
       }
-      case 'build-fail':
-        packageFailures.push(`${ev.ImportPath} (build)`);
-        break;
       default:
         break;
     }
@@ -129,7 +131,26 @@ export async function runConformance({ pluginPath, goTestArgs = [], timeout = '5
   });
   await stdoutDone;
 
-  return { ...counts, exitCode, packageFailures, failedTests };
+  const tally = settle(tallyGoEvents(events), exitCode, 'go test');
+  return { ...tally, exitCode };
+}
+
+/**
+ * A moto server (AWS emulator, SigV4 checking off as in `npm run bench`: the Go reference and our
+ * plugin talk to the same server) and the variables that tell the harness where it is.
+ * @param {{ log?: (msg: string) => void }} [opts]
+ * @returns {Promise<{ env: Record<string, string>, stop: () => Promise<void> }>}
+ */
+export async function conformanceAws({ log = () => {} } = {}) {
+  const moto = await startMoto({ sigv4: false, log });
+  return {
+    env: {
+      VNP_AWS_ENDPOINT: moto.endpoint,
+      VNP_AWS_ACCESS_KEY: moto.rootCredentials.accessKeyId,
+      VNP_AWS_SECRET_KEY: moto.rootCredentials.secretAccessKey,
+    },
+    stop: () => moto.stop(),
+  };
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
@@ -139,16 +160,29 @@ if (isMain) {
     process.stderr.write('usage: node scripts/lib/go-harness.mjs <pluginPath> [go test args, e.g. -run TestConfigLease]\n');
     process.exit(2);
   }
+  const say = (msg) => process.stderr.write(`[conformance] ${msg}\n`);
+  const env = {};
+  let aws;
   try {
-    const r = await runConformance({ pluginPath, goTestArgs });
-    const summary = `${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`;
-    process.stdout.write(`conformance: ${summary}\n`);
-    if (r.packageFailures.length && r.failed === 0) {
-      process.stderr.write(`conformance: package failures: ${r.packageFailures.join(', ')}\n`);
+    if (!process.env.VNP_REFERENCE_SECRETS_AWS) {
+      try {
+        env.VNP_REFERENCE_SECRETS_AWS = (await ensureGoReference({ log: say })).path;
+      } catch (err) {
+        say(`no Go reference (tests that need it will fail): ${err.message}`);
+      }
     }
-    process.exit(r.exitCode !== 0 ? r.exitCode : r.failed > 0 ? 1 : 0);
+    if (!process.env.VNP_AWS_ENDPOINT) {
+      aws = await conformanceAws({ log: say });
+      Object.assign(env, aws.env);
+    }
+    const r = await runConformance({ pluginPath, goTestArgs, env });
+    process.stdout.write(`conformance: ${r.passed} passed, ${r.failed} failed\n`);
+    for (const f of r.failures) process.stderr.write(`  failed: ${f}\n`);
+    process.exitCode = r.failed > 0 ? 1 : 0;
   } catch (err) {
     process.stderr.write(`${err.message}\n`);
-    process.exit(1);
+    process.exitCode = 1;
+  } finally {
+    await aws?.stop();
   }
 }

@@ -101,7 +101,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * whose owner process no longer exists (same host) or that is older than `staleMs`.
  * Returns a release function.
  */
-async function acquireLock(lockDir, { timeoutMs = 30 * 60_000, staleMs = 30 * 60_000 } = {}) {
+export async function acquireLock(lockDir, { timeoutMs = 30 * 60_000, staleMs = 30 * 60_000 } = {}) {
   const started = Date.now();
   let announced = false;
   for (;;) {

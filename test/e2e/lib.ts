@@ -117,6 +117,27 @@ export function requireDistFile(name: string): string {
   return file;
 }
 
+interface GoReferenceLib {
+  goReferenceLocation: () => { path: string; source: string };
+  isExecutableFile: (file: string) => boolean;
+}
+const goReferenceLib = (await import(pathToFileURL(path.join(REPO_ROOT, 'scripts', 'lib', 'go-reference.mjs')).href)) as GoReferenceLib;
+
+/**
+ * The Go reference plugin (Vault's builtin AWS secrets engine as an external plugin): the file
+ * `npm test` passes in VNP_REFERENCE_SECRETS_AWS, else where scripts/lib/go-reference.mjs keeps
+ * it (VNP_GO_REFERENCE, else the cached build). Throws naming the file and how to get it when it
+ * is missing, so a comparison fails instead of being skipped.
+ */
+export function requireGoReference(): string {
+  const given = process.env['VNP_REFERENCE_SECRETS_AWS'];
+  const { path: file, source } = given ? { path: path.resolve(given), source: 'VNP_REFERENCE_SECRETS_AWS' } : goReferenceLib.goReferenceLocation();
+  if (!goReferenceLib.isExecutableFile(file)) {
+    throw new Error(`Go reference plugin ${file} (from ${source}) is missing or not executable: \`npm run tools\` or \`npm test\` builds it`);
+  }
+  return file;
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Poll `fn` until it returns a truthy value (returned) or `timeoutMs` passes (last error/value thrown). */
