@@ -27,15 +27,6 @@ export type AwsWalKind = "user";
 /** The kind of the WAL entry guarding a user creation (upstream's "user"). */
 export const USER_WAL_KIND: AwsWalKind = "user";
 
-/** Test hooks into user creation; production code passes none. */
-export interface IamUserHooks {
-  /**
-   * Runs after the user exists with its policies, groups and tags, right before CreateAccessKey. A
-   * throw here simulates a crash half-way, leaving the WAL entry for the rollback to act on.
-   */
-  beforeCreateAccessKey?: (username: string) => Promise<void> | void;
-}
-
 /** The key pair of a freshly created user. */
 export interface IamUserCredentials {
   username: string;
@@ -77,7 +68,6 @@ export async function createIamUser(
   request: Request,
   role: RoleEntry,
   roleName: string,
-  hooks: IamUserHooks = {},
 ): Promise<IamUserCredentials> {
   let iam: IamApi;
   try {
@@ -131,7 +121,6 @@ export async function createIamUser(
     // operator's IAM policy and CloudTrail alerts were built for stays the same.
     await step("Error adding tags to user", () => iam.tagUser({ UserName: username, Tags: tags }));
   }
-  await hooks.beforeCreateAccessKey?.(username);
 
   const created = await step("Error creating access keys", () => iam.createAccessKey({ UserName: username }));
   const accessKeyId = created.AccessKey?.AccessKeyId;

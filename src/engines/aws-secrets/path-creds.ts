@@ -5,7 +5,7 @@ import { definePath, field, genericNameWithAtRegex, type FieldData, type PathSpe
 import { errorResponse, LogicalError, NS_PER_SECOND, type Request, type Response } from "../../logical/index.js";
 import { OPERATION_PREFIX } from "./constants.js";
 import type { AwsSecretsContext } from "./context.js";
-import { createIamUser, type IamUserHooks } from "./iam-user.js";
+import { createIamUser } from "./iam-user.js";
 import type { RoleEntry } from "./model.js";
 import { canPersistLegacyUpgrade, getRole } from "./role-storage.js";
 import { accessKeysSecret, iamUserSecretResponse, stsSecretResponse } from "./secret-access-keys.js";
@@ -21,12 +21,6 @@ const fields = {
 };
 
 type CredsFields = typeof fields;
-
-/** Options for wiring the path; tests use the hooks, production passes none. */
-export interface CredsPathOptions {
-  /** Passed to iam_user creation (e.g. a failure injected before CreateAccessKey). */
-  iamUserHooks?: IamUserHooks;
-}
 
 /**
  * Go's `%q` for the texts upstream formats with it: a double-quoted string with backslash
@@ -103,7 +97,6 @@ function resolveRoleArn(role: RoleEntry, roleName: string, asked: string): { arn
 async function issue(
   ctx: AwsSecretsContext,
   spec: SecretSpec,
-  options: CredsPathOptions,
   request: Request,
   data: FieldData<CredsFields>,
 ): Promise<Response> {
@@ -125,7 +118,7 @@ async function issue(
     case "iam_user": {
       // Read before the user exists: a failure afterwards would strand a user without a lease.
       const lease = await readLeaseConfig(request.storage);
-      const created = await createIamUser(ctx, request, role, roleName, options.iamUserHooks);
+      const created = await createIamUser(ctx, request, role, roleName);
       return iamUserSecretResponse(spec, created, role, lease);
     }
     case "assumed_role": {
@@ -148,11 +141,11 @@ async function issue(
  * client errors are answered as error responses (HTTP 400 with the text, as upstream's
  * `logical.ErrorResponse`); throttling, AWS 5xx and storage failures are thrown (HTTP 500).
  */
-export function credsPath(ctx: AwsSecretsContext, options: CredsPathOptions = {}): PathSpec<CredsFields> {
+export function credsPath(ctx: AwsSecretsContext): PathSpec<CredsFields> {
   const spec = accessKeysSecret(ctx);
   const handler = async (request: Request, data: FieldData<CredsFields>): Promise<Response | undefined> => {
     try {
-      return await issue(ctx, spec, options, request, data);
+      return await issue(ctx, spec, request, data);
     } catch (err) {
       if (err instanceof LogicalError && err.kind === "user") return errorResponse(err.message);
       throw err;
