@@ -325,6 +325,30 @@ describe("AWS secrets engine through OpenBao and moto (SigV4 on)", () => {
     }, 200_000);
   });
 
+  describe("AWS failures are answered with Vault's status codes", () => {
+    it("throttling is a 502 with the step's text; AWS failing on its side is a 400", async () => {
+      await cli("secrets", "enable", "-path=aws-th", "-plugin-version=v0.1.0", "aws");
+      const { accessKeyId, secretAccessKey } = moto?.rootCredentials ?? { accessKeyId: "", secretAccessKey: "" };
+      // No SDK retries on this mount, so one injected failure is the request's failure.
+      await cli("write", "aws-th/config/root", `access_key=${accessKeyId}`, `secret_key=${secretAccessKey}`, "region=us-east-1",
+        `iam_endpoint=${proxy?.endpoint ?? ""}`, "max_retries=0");
+      await cli("write", "aws-th/roles/th", "credential_type=iam_user", `policy_document=${POLICY}`);
+
+      proxy?.failNext("CreateUser", 1, { code: "Throttling", message: "Rate exceeded", status: 400 });
+      const throttled = await srv().http("GET", "/v1/aws-th/creds/th");
+      expect(throttled.status, throttled.text).toBe(502);
+      expect((throttled.json as { errors: string[] }).errors).toEqual(["Error creating IAM user: IAM CreateUser: Throttling: Rate exceeded"]);
+
+      proxy?.failNext("CreateUser");
+      const serverSide = await srv().http("GET", "/v1/aws-th/creds/th");
+      expect(serverSide.status, serverSide.text).toBe(400);
+      expect(serverSide.text).toContain("Error creating IAM user: ");
+
+      const ok = await srv().http("GET", "/v1/aws-th/creds/th");
+      expect(ok.status, ok.text).toBe(200);
+    }, 60_000);
+  });
+
   describe("static roles", () => {
     it("manages the keys of an existing IAM user", async () => {
       await aws().send(new CreateUserCommand({ UserName: "vnp-static" }));

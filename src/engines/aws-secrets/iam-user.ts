@@ -6,7 +6,7 @@
 // (DeleteConflict) while any of them remain and the lease then fails forever (vault#16685).
 import { deleteWal, KeyedLock, putWal } from "../../framework/index.js";
 import { LogicalError, UserError, type Request } from "../../logical/index.js";
-import { awsErrorCode, awsHttpStatus, classifyAwsError, isNoSuchEntity } from "../../aws/errors.js";
+import { awsErrorCode, awsFailure, awsHttpStatus, isNoSuchEntity } from "../../aws/errors.js";
 import type { IamApi } from "./aws-api.js";
 import { readRootConfig } from "./config-root-storage.js";
 import type { AwsSecretsContext } from "./context.js";
@@ -40,12 +40,6 @@ export interface DeleteIamUserOptions {
   fromRollback: boolean;
   /** When the lease being revoked was issued; absent (or Go's zero time) means "long ago". */
   leaseIssued?: Date | undefined;
-}
-
-/** A classified AWS failure whose message starts with upstream's step prefix. */
-function awsFailure(prefix: string, err: unknown): LogicalError {
-  const classified = classifyAwsError(err);
-  return new LogicalError(classified.kind, `${prefix}: ${classified.message}`, classified.code);
 }
 
 function messageOf(err: unknown): string {

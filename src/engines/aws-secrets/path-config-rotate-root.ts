@@ -1,29 +1,19 @@
 // config/rotate-root: replaces the stored root access key with a new one of the same IAM user, so
 // that only Vault knows the key it works with.
 import { definePath } from "../../framework/index.js";
-import { errorResponse, type LogicalError, type Request, type Response } from "../../logical/index.js";
-import { AwsApiError, classifyAwsError } from "../../aws/errors.js";
+import { errorResponse, type Request, type Response } from "../../logical/index.js";
+import { awsFailure } from "../../aws/errors.js";
 import { withRootConfigLock } from "./config-root-lock.js";
 import { readRootConfig, writeRootConfig } from "./config-root-storage.js";
 import { OPERATION_PREFIX } from "./constants.js";
 import type { AwsSecretsContext } from "./context.js";
 
-/**
- * An AWS failure, classified (400 for AWS's client errors, 500 otherwise) and prefixed with
- * upstream's context ("error calling GetUser: …").
- */
-function awsFailure(context: string, action: string, err: unknown): LogicalError {
-  const classified = classifyAwsError(err, action);
-  if (!(classified instanceof AwsApiError)) return classified;
-  const kind = classified.kind === "user" ? "user" : "internal";
-  return new AwsApiError(kind, `${context}: ${classified.message}`, classified.awsCode, classified.action, classified.httpStatus);
-}
-
+/** One AWS call, its failure classified and prefixed with upstream's context ("error calling GetUser: …"). */
 async function call<T>(context: string, action: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw awsFailure(context, action, err);
+    throw awsFailure(context, err, action);
   }
 }
 

@@ -3,6 +3,7 @@
 // legacy roles, whose ambiguous credential types it resolves and whose paths it keeps apart.
 import { definePath, field, genericNameWithAtRegex, type FieldData, type PathSpec, type SecretSpec } from "../../framework/index.js";
 import { errorResponse, LogicalError, NS_PER_SECOND, type Request, type Response } from "../../logical/index.js";
+import { awsIssuanceFailure } from "../../aws/errors.js";
 import { OPERATION_PREFIX } from "./constants.js";
 import type { AwsSecretsContext } from "./context.js";
 import { createIamUser } from "./iam-user.js";
@@ -137,9 +138,11 @@ async function issue(
 }
 
 /**
- * `(creds|sts)/<name>`: read and update share one handler, as upstream. Input problems and AWS
- * client errors are answered as error responses (HTTP 400 with the text, as upstream's
- * `logical.ErrorResponse`); throttling, AWS 5xx and storage failures are thrown (HTTP 500).
+ * `(creds|sts)/<name>`: read and update share one handler, as upstream. Input problems and every
+ * AWS failure — AWS 5xx and unreachable endpoints included — are answered as error responses
+ * (HTTP 400 with the text, as upstream's `logical.ErrorResponse`); throttling is thrown as
+ * upstream-rate-limited (HTTP 502 with the same text, upstream's ErrUpstreamRateLimited); storage
+ * failures are thrown (HTTP 500).
  */
 export function credsPath(ctx: AwsSecretsContext): PathSpec<CredsFields> {
   const spec = accessKeysSecret(ctx);
@@ -147,6 +150,8 @@ export function credsPath(ctx: AwsSecretsContext): PathSpec<CredsFields> {
     try {
       return await issue(ctx, spec, request, data);
     } catch (err) {
+      const answer = awsIssuanceFailure(err);
+      if (answer !== undefined) return answer;
       if (err instanceof LogicalError && err.kind === "user") return errorResponse(err.message);
       throw err;
     }

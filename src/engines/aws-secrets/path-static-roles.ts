@@ -4,7 +4,7 @@
 // Like upstream, the path declares no existence check: every write is an `update`, and the handler
 // tells creation from modification by looking in storage. ACL policies written for Vault therefore
 // need the same capability (`update`) here.
-import { isNoSuchEntity } from "../../aws/errors.js";
+import { awsFailure, isNoSuchEntity } from "../../aws/errors.js";
 import { definePath, field, genericNameWithAtRegex, type FieldData } from "../../framework/index.js";
 import { errorResponse, listResponse, nsToSeconds, secondsToNs, type Request, type Response, type Storage } from "../../logical/index.js";
 import type { IamApi } from "./aws-api.js";
@@ -23,7 +23,6 @@ import {
   type StaticRole,
 } from "./static-storage.js";
 import {
-  awsFailure,
   ENTERPRISE_ONLY_MESSAGE,
   freshIamFor,
   ROTATION_RETRY_BACKOFF_MS,

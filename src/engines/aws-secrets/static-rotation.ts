@@ -12,7 +12,7 @@
 // rotation; Vault documents this as adopting the user's keys. Deleting only "our" key instead
 // would be a behaviour change for existing mounts, so it is not done.
 import type { AccessKeyMetadata } from "@aws-sdk/client-iam";
-import { classifyAwsError, isNoSuchEntity } from "../../aws/errors.js";
+import { awsFailure, classifyAwsError, isNoSuchEntity } from "../../aws/errors.js";
 import { KeyedLock } from "../../framework/index.js";
 import { LogicalError, type Storage, type SystemView } from "../../logical/index.js";
 import type { IamApi } from "./aws-api.js";
@@ -77,12 +77,6 @@ const messageOf = (err: unknown): string => (err instanceof Error ? err.message 
 function multiErrorText(messages: readonly string[]): string {
   const heading = messages.length === 1 ? "1 error occurred:" : `${messages.length} errors occurred:`;
   return `${heading}\n\t${messages.map((m) => `* ${m}`).join("\n\t")}\n\n`;
-}
-
-/** An AWS failure with upstream's context prefix, keeping the status the classifier chose. */
-export function awsFailure(prefix: string, err: unknown): LogicalError {
-  const classified = classifyAwsError(err);
-  return new LogicalError(classified.kind, `${prefix}: ${classified.message}`, classified.code);
 }
 
 /** Adds context to an error without changing how it is answered. */

@@ -290,12 +290,13 @@ describe("deleteIamUser", () => {
     expect(h.iam.users.has("u")).toBe(true);
   });
 
-  it("reports throttling as an internal error", async () => {
+  it("reports throttling as an internal error, as upstream's revoke returns it", async () => {
     const h = harness();
     h.iam.addUser("u");
     h.iam.failures.set("ListGroupsForUser", () => awsError("Throttling", "Rate exceeded"));
     const error = await deleteIamUser(h.ctx, "u", { fromRollback: true }).catch((e: unknown) => e);
     expect((error as LogicalError).kind).toBe("internal");
+    expect((error as LogicalError).message).toBe('error deleting IAM user "u": Throttling: Rate exceeded');
   });
 
   it("serialises concurrent teardowns of one user, so both succeed", async () => {

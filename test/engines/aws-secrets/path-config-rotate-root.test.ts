@@ -180,6 +180,8 @@ describe("config/rotate-root", () => {
     ["GetUser is denied", "getUser", iamError("AccessDenied", "not allowed to GetUser", 403), "user", /^error calling GetUser: IAM GetUser: AccessDenied: not allowed to GetUser$/],
     ["CreateAccessKey hits the two-key limit", "createAccessKey", iamError("LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: 2", 409), "user", /^error calling CreateAccessKey: .*LimitExceeded: Cannot exceed quota/],
     ["IAM fails on its side", "createAccessKey", iamError("ServiceFailure", "boom", 500), "internal", /^error calling CreateAccessKey: .*HTTP 500/],
+    // Upstream returns the error itself here (500), without awsutil.CheckAWSError's 502.
+    ["IAM throttles", "getUser", iamError("Throttling", "Rate exceeded", 400), "internal", /^error calling GetUser: IAM GetUser: Throttling: Rate exceeded$/],
   ] as const)("reports that %s, classified, and keeps the stored keys", async (_name, method, error, kind, message) => {
     const h = harness();
     h.account.failures.set(method, error);
