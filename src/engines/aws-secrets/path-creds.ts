@@ -1,7 +1,7 @@
 // creds/<role> and sts/<role>: issue credentials for a role (≈ upstream path_user.go pathUser and
 // pathCredsRead). One pattern serves both prefixes, by GET or POST; the prefix only matters for
 // legacy roles, whose ambiguous credential types it resolves and whose paths it keeps apart.
-import { definePath, field, genericNameWithAtRegex, type FieldData, type PathSpec, type SecretSpec } from "../../framework/index.js";
+import { definePath, field, genericNameWithAtRegex, goQuote, type FieldData, type PathSpec, type SecretSpec } from "../../framework/index.js";
 import { errorResponse, LogicalError, NS_PER_SECOND, type Request, type Response } from "../../logical/index.js";
 import { awsIssuanceFailure } from "../../aws/errors.js";
 import { OPERATION_PREFIX } from "./constants.js";
@@ -23,25 +23,8 @@ const fields = {
 
 type CredsFields = typeof fields;
 
-/**
- * Go's `%q` for the texts upstream formats with it: a double-quoted string with backslash
- * escapes; printable characters (including non-ASCII) stay as they are.
- */
-function goQuote(text: string): string {
-  const named: Record<string, string> = { "\x07": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v" };
-  let out = '"';
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === '"' || ch === "\\") out += `\\${ch}`;
-    else if (named[ch] !== undefined) out += named[ch];
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
-
 /** Go's `%#v` of a []string, e.g. `[]string{"iam_user", "federation_token"}`. */
-const goStringSlice = (items: readonly string[]): string => `[]string{${items.map(goQuote).join(", ")}}`;
+const goStringSlice = (items: readonly string[]): string => `[]string{${items.map((item) => goQuote(item)).join(", ")}}`;
 
 /**
  * The STS lifetime in seconds: the `ttl` asked for, else the role's default_sts_ttl, else the

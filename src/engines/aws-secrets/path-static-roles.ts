@@ -5,7 +5,7 @@
 // tells creation from modification by looking in storage. ACL policies written for Vault therefore
 // need the same capability (`update`) here.
 import { awsFailure, isNoSuchEntity } from "../../aws/errors.js";
-import { definePath, field, genericNameWithAtRegex, type FieldData } from "../../framework/index.js";
+import { definePath, field, genericNameWithAtRegex, writeSafeReplicationState, type FieldData } from "../../framework/index.js";
 import { errorResponse, listResponse, nsToSeconds, secondsToNs, type Request, type Response, type Storage } from "../../logical/index.js";
 import type { IamApi } from "./aws-api.js";
 import { OPERATION_PREFIX } from "./constants.js";
@@ -31,7 +31,6 @@ import {
   StaticRotationQueue,
   validateIamUser,
   withContext,
-  writeSafeReplicationState,
 } from "./static-rotation.js";
 
 export { ENTERPRISE_ONLY_MESSAGE };
