@@ -105,6 +105,8 @@ export function copyPlugin(pluginDir, file) {
  *   env       – extra environment for the server process (plugins inherit it)
  *   startTimeoutMs – default 60 s
  *   keepTmp   – do not delete the temp dir on stop() (also env VNP_KEEP_TMP=1)
+ *   rawStorage – enable sys/raw (`raw_storage_endpoint = true`), so a test can read and rewrite
+ *               a mount's storage, e.g. to age a WAL entry instead of waiting minutes for it
  * Returns { addr, token, bin, pid, pluginDir, tmpDir, logFile, env, exited, cli(args, opts),
  *           http(method, path, body), pluginProcesses(basename?), logTail(lines), stop({ keepTmp }) }.
  */
@@ -124,7 +126,8 @@ export async function startServer(options = {}) {
   const pluginDir = path.join(tmpDir, 'plugins');
   fs.mkdirSync(pluginDir, { mode: 0o755 });
   const configFile = path.join(tmpDir, 'config.hcl');
-  fs.writeFileSync(configFile, `plugin_directory = ${JSON.stringify(pluginDir)}\n`);
+  const rawStorage = options.rawStorage ? 'raw_storage_endpoint = true\n' : '';
+  fs.writeFileSync(configFile, `plugin_directory = ${JSON.stringify(pluginDir)}\n${rawStorage}`);
   const logFile = path.join(tmpDir, 'server.log');
 
   for (const p of plugins) copyPlugin(pluginDir, typeof p === 'string' ? p : p.file);

@@ -1,20 +1,28 @@
-// AWS failures as logical errors (features.md A.6). Upstream answers an AWS client error with
-// logical.ErrorResponse carrying the SDK's message (HTTP 400) — AccessDenied included — and flags
-// throttling through awsutil.CheckAWSError (ErrUpstreamRateLimited). Here:
+// AWS failures as logical errors (features.md A.6), classified in this one place for every call
+// site of the engine; call sites add their step text with awsFailure ("Error creating IAM user: …").
 //   * an AWS client error (4xx: NoSuchEntity, EntityAlreadyExists, MalformedPolicyDocument,
 //     AccessDenied, LimitExceeded, ValidationError, InvalidInput, DeleteConflict, …) → a user error
 //     (HTTP 400) reading "[<call>: ]<AWS code>: <AWS message>" (the call when known, e.g.
-//     "IAM CreateUser"), to which the path adds its step text;
-//   * throttling, AWS 5xx, unreadable answers and network failures → an internal error (HTTP 500)
-//     that names the call and says what went wrong, so an operator can tell "AWS said no" from
-//     "AWS could not be asked";
+//     "IAM CreateUser");
+//   * throttling (exactly aws-sdk-go v1's throttle codes, which upstream's awsutil.CheckAWSError
+//     tests) → an internal error in the same "<call>: <code>: <message>" form, recognisable with
+//     isThrottling;
+//   * AWS 5xx, unreadable answers and network failures → an internal error (HTTP 500) that names
+//     the call and says what went wrong, so an operator can tell "AWS said no" from "AWS could not
+//     be asked";
 //   * no credentials found by the default chain → a user error: the mount is not configured.
+// How a path answers them is upstream's choice per path: credential issuance answers every AWS
+// failure as an error response (400) and throttling as logical.ErrUpstreamRateLimited, which Vault
+// answers with 502 (awsIssuanceFailure); elsewhere upstream returns the error itself (500), which
+// the internal kind gives, except that AWS's client errors stay user errors here.
 // Errors are recognised by shape (`$fault`, `$metadata`, `Code`), never by class, so this module
 // works for every SDK client and needs no import from the SDK's internal packages.
-import { LogicalError } from "../logical/index.js";
+import { errorResponse, LogicalError, UpstreamRateLimitedError, type Response } from "../logical/index.js";
 
 /** A classified AWS failure; `kind` is "user" (400) or "internal" (500). */
 export class AwsApiError extends LogicalError {
+  declare readonly kind: "user" | "internal";
+
   constructor(
     kind: "user" | "internal",
     message: string,
@@ -29,23 +37,20 @@ export class AwsApiError extends LogicalError {
   }
 }
 
-// aws-sdk-go-v2 retry.DefaultThrottleErrorCodes (what upstream's CheckAWSError tests), plus the
-// v3 SDK's extra throttling names. IAM's own quota error is `LimitExceeded` (no suffix): a client
-// error, deliberately absent here.
+// aws-sdk-go v1 request.IsErrorThrottle's codes: what upstream's awsutil.CheckAWSError tests. It
+// looks at the code only (no HTTP 429 rule). IAM's own quota error is `LimitExceeded` (no suffix):
+// a client error, deliberately absent here.
 const THROTTLING_CODES = new Set([
+  "ProvisionedThroughputExceededException",
+  "ThrottledException",
   "Throttling",
   "ThrottlingException",
-  "ThrottledException",
+  "RequestLimitExceeded",
+  "RequestThrottled",
   "RequestThrottledException",
   "TooManyRequestsException",
-  "ProvisionedThroughputExceededException",
-  "TransactionInProgressException",
-  "RequestLimitExceeded",
-  "BandwidthLimitExceeded",
-  "LimitExceededException",
-  "RequestThrottled",
-  "SlowDown",
   "PriorRequestNotComplete",
+  "TransactionInProgressException",
   "EC2ThrottledException",
 ]);
 
@@ -118,10 +123,10 @@ export function isNoSuchEntity(err: unknown): boolean {
   return awsErrorCode(err) === "NoSuchEntity";
 }
 
-/** AWS asked us to slow down. */
+/** AWS asked us to slow down (upstream's awsutil.CheckAWSError). */
 export function isThrottling(err: unknown): boolean {
   const code = awsErrorCode(err);
-  return (code !== undefined && THROTTLING_CODES.has(code)) || awsHttpStatus(err) === 429;
+  return code !== undefined && THROTTLING_CODES.has(code);
 }
 
 function messageOf(e: ErrorShape | undefined, err: unknown): string {
@@ -142,7 +147,7 @@ export function classifyAwsError(err: unknown, action?: string): LogicalError {
   const message = messageOf(e, err);
 
   if (isThrottling(err)) {
-    return new AwsApiError("internal", `${what} was throttled by AWS (${code ?? `HTTP ${status}`}): ${message}; try again later`, code, call, status);
+    return new AwsApiError("internal", `${call ? `${call}: ` : ""}${code ?? "Throttling"}: ${message}`, code, call, status);
   }
   if (e && isServiceError(e)) {
     const clientSide = e.$fault === "client" && (status === undefined || status < 500);
@@ -171,4 +176,30 @@ export function classifyAwsError(err: unknown, action?: string): LogicalError {
     return new AwsApiError("internal", `${what} could not reach AWS: ${message}`, undefined, call, undefined);
   }
   return new AwsApiError("internal", `${what} failed: ${message}`, undefined, call, undefined);
+}
+
+/**
+ * The one wrapper every AWS call site uses: classifies `err` (see above) and puts the call site's
+ * step text in front ("Error creating IAM user: IAM CreateUser: EntityAlreadyExists: …"). A failure
+ * that is already a LogicalError but not an AWS one (e.g. a storage failure) keeps its kind.
+ */
+export function awsFailure(prefix: string, err: unknown, action?: string): LogicalError {
+  const classified = classifyAwsError(err, action);
+  const message = prefix === "" ? classified.message : `${prefix}: ${classified.message}`;
+  if (classified instanceof AwsApiError) {
+    return new AwsApiError(classified.kind, message, classified.awsCode, classified.action, classified.httpStatus);
+  }
+  return new LogicalError(classified.kind, message, classified.code);
+}
+
+/**
+ * How credential issuance answers an AWS failure, as upstream's creds path does with
+ * `logical.ErrorResponse(text), awsutil.CheckAWSError(err)`: an error response with the text
+ * (HTTP 400) whatever AWS said — throttling excepted, which is thrown as upstream-rate-limited so
+ * that Vault answers 502 with the same text. Anything that is not an AWS failure is undefined.
+ */
+export function awsIssuanceFailure(err: unknown): Response | undefined {
+  if (!(err instanceof AwsApiError)) return undefined;
+  if (isThrottling(err)) throw new UpstreamRateLimitedError(err.message);
+  return errorResponse(err.message);
 }

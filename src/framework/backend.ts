@@ -19,7 +19,8 @@ import { openApiDocument } from "./openapi.js";
 import { compilePaths, route, type CompiledPath, type RouteMatch } from "./router.js";
 import { dispatchSecretOperation, validateSecrets } from "./secret.js";
 import type { BackendSpec, FieldData, FieldSchemas, Handler, PathOperation, PathSpec } from "./types.js";
-import { DEFAULT_WAL_ROLLBACK_MIN_AGE_MS, multiErrorText, rollbackWal } from "./wal.js";
+import { multiErrorText } from "./multierror.js";
+import { DEFAULT_WAL_ROLLBACK_MIN_AGE_MS, rollbackWal } from "./wal.js";
 
 /** A built backend: the transport-facing interface plus what tests and tools need. */
 export interface FrameworkBackend extends Backend {

@@ -9,6 +9,7 @@
 // (`1.0` → "1", `1e3` → "1000", `-0` → "0", `1e21` → "1e+21"), which Vault rejects for int-like and
 // bool fields and we accept, and integers beyond 2^53, which lose precision before we see them.
 import { FieldParseError } from "./types.js";
+import { goQuote } from "./go-quote.js";
 
 // ---------------------------------------------------------------- Go's view of a JSON value
 
@@ -42,25 +43,6 @@ export function goFormat(value: unknown, verb: "v" | "s" = "v"): string {
     return `map[${keys.map((key) => `${key}:${goFormat(value[key], verb)}`).join(" ")}]`;
   }
   return JSON.stringify(value) ?? "";
-}
-
-const NAMED_ESCAPES: Record<string, string> = {
-  "\x07": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v", '"': '\\"', "\\": "\\\\",
-};
-
-/** strconv.Quote (`%q`): printable text kept, control characters escaped Go-style. */
-export function goQuote(text: string): string {
-  let out = "";
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    const named = NAMED_ESCAPES[ch];
-    if (named !== undefined) out += named;
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
-    // Latin-1's non-printing code points (C1 controls, no-break space, soft hyphen), as strconv.IsPrint.
-    else if ((code >= 0x80 && code <= 0xa0) || code === 0xad) out += `\\u${code.toString(16).padStart(4, "0")}`;
-    else out += ch;
-  }
-  return `"${out}"`;
 }
 
 /**

@@ -4,7 +4,8 @@
 //   2. a string holding JSON, optionally base64-encoded (API clients saving space);
 //   3. a list of "Name:value" strings (the CLI).
 // Keys are canonicalised like Go's http.Header.Add ("content-type" → "Content-Type").
-import { DecodeError, goFormat, goQuote, isMap, weakMapInto } from "./field-coercion.js";
+import { DecodeError, goFormat, isMap, weakMapInto } from "./field-coercion.js";
+import { goQuote } from "./go-quote.js";
 
 const fail = (message: string): never => {
   throw new DecodeError([message], false);

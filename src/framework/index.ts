@@ -30,6 +30,9 @@ export {
 } from "./auth.js";
 export { calculateTtl, calculateTtlFromSystem, leaseExtend, type LeaseTerms, type TtlInput, type TtlResult } from "./lease.js";
 export { KeyedLock } from "./locks.js";
+export { goQuote, isPrint } from "./go-quote.js";
+export { multiErrorText } from "./multierror.js";
+export { primaryOwnsMountData, writeSafeReplicationState } from "./replication.js";
 export { defineSecret, secretResponse, SECRET_TYPE_KEY } from "./secret.js";
 export { jsonCollection, jsonEntry, StoredValueError } from "./storage-json.js";
 export {

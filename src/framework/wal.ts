@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { errorResponse, getJson, putJson, type Request, type Response, type Storage } from "../logical/index.js";
 import type { WalRollback } from "./types.js";
+import { multiErrorText } from "./multierror.js";
 
 /** Storage prefix of WAL entries (Vault's `framework.WALPrefix`). */
 export const WAL_PREFIX = "wal/";
@@ -75,15 +76,6 @@ export async function deleteWal(storage: Storage, id: string): Promise<void> {
 export async function listWal(storage: Storage): Promise<string[]> {
   const keys = await storage.list(WAL_PREFIX);
   return keys.map((key) => (key.startsWith(WAL_PREFIX) ? key.slice(WAL_PREFIX.length) : key));
-}
-
-/**
- * go-multierror's list format, which Vault puts in the error response of a failed sweep:
- * "1 error occurred:\n\t* a\n\n" or "2 errors occurred:\n\t* a\n\t* b\n\n".
- */
-export function multiErrorText(messages: readonly string[]): string {
-  const heading = messages.length === 1 ? "1 error occurred:" : `${messages.length} errors occurred:`;
-  return `${heading}\n\t${messages.map((m) => `* ${m}`).join("\n\t")}\n\n`;
 }
 
 /** What a sweep did, for the caller's log line; `response` is what the rollback should answer. */

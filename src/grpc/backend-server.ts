@@ -6,6 +6,7 @@ import type { BackendHandlers } from "../generated/pb/Backend.js";
 import type { HandleRequestReply } from "../generated/pb/HandleRequestReply.js";
 import type { Request__Output } from "../generated/pb/Request.js";
 import {
+  errorResponse,
   toLogicalError,
   type Backend,
   type BackendFactory,
@@ -116,6 +117,10 @@ export class BackendServer {
       const logical = toLogicalError(err);
       if (logical.kind === "internal") {
         this.options.logger.error("request failed", { path: request.path, operation: request.operation, error: logical.message });
+      }
+      if (logical.kind === "upstream-rate-limited") {
+        // Upstream's (ErrorResponse(text), ErrUpstreamRateLimited): Vault answers 502 with the text.
+        return { response: logicalResponseToProto(errorResponse(logical.message)), err: toProtoError(logical) };
       }
       return { err: toProtoError(logical) };
     }

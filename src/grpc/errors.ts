@@ -2,7 +2,7 @@
 // sentinel types (5–10) Vault ignores err_msg and rebuilds its own sentinel, which keeps
 // identity checks like `err == logical.ErrUnsupportedOperation` working across the wire.
 import type { ProtoError } from "../generated/pb/ProtoError.js";
-import { toLogicalError, type LogicalErrorKind } from "../logical/index.js";
+import { toLogicalError, UPSTREAM_RATE_LIMITED, type LogicalErrorKind } from "../logical/index.js";
 
 export const PROTO_ERROR_TYPES: Record<LogicalErrorKind, number> = {
   user: 1,
@@ -14,9 +14,13 @@ export const PROTO_ERROR_TYPES: Record<LogicalErrorKind, number> = {
   "invalid-request": 7,
   "permission-denied": 8,
   unrecoverable: 10,
+  // ErrTypeUnknown: Vault rebuilds it as errors.New(err_msg), and matches the sentinel by text.
+  "upstream-rate-limited": 0,
 };
 
 export function toProtoError(err: unknown): ProtoError {
   const logical = toLogicalError(err);
-  return { err_type: PROTO_ERROR_TYPES[logical.kind], err_msg: logical.message, err_code: String(logical.code) };
+  // The message of a rate-limited failure travels in the reply's error response instead.
+  const message = logical.kind === "upstream-rate-limited" ? UPSTREAM_RATE_LIMITED : logical.message;
+  return { err_type: PROTO_ERROR_TYPES[logical.kind], err_msg: message, err_code: String(logical.code) };
 }

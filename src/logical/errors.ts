@@ -11,7 +11,8 @@ export type LogicalErrorKind =
   | "user"
   | "internal"
   | "coded"
-  | "bad-request";
+  | "bad-request"
+  | "upstream-rate-limited";
 
 export class LogicalError extends Error {
   override readonly name = "LogicalError";
@@ -71,6 +72,20 @@ export class UserError extends LogicalError {
 export class CodedError extends LogicalError {
   constructor(status: number, message: string) {
     super("coded", message, status);
+  }
+}
+
+/** Vault's text of `logical.ErrUpstreamRateLimited`, the sentinel it answers with HTTP 502. */
+export const UPSTREAM_RATE_LIMITED = "upstream rate limited";
+
+/**
+ * A service the backend called (AWS, …) throttled it. Upstream returns an error response with
+ * `message` together with `logical.ErrUpstreamRateLimited`; Vault then answers HTTP 502 whose
+ * body carries `message`. The gRPC layer sends both halves.
+ */
+export class UpstreamRateLimitedError extends LogicalError {
+  constructor(message: string) {
+    super("upstream-rate-limited", message);
   }
 }
 

@@ -23,7 +23,7 @@ import { createIamClient, createStsClient } from "../../src/aws/clients.js";
 import { loadIamSdk, loadStsSdk } from "../../src/aws/sdk.js";
 import { DEFAULT_CONNECTION_CONFIG, maxAttemptsFor, stsCandidates, type AwsConnectionConfig } from "../../src/aws/config.js";
 import { HALF_KEY_PAIR_MESSAGE } from "../../src/aws/credentials.js";
-import { AwsApiError, awsErrorCode, classifyAwsError, isNoSuchEntity } from "../../src/aws/errors.js";
+import { AwsApiError, awsErrorCode, classifyAwsError, isNoSuchEntity, isThrottling } from "../../src/aws/errors.js";
 import { SdkIamApi, SdkStsApi } from "../../src/engines/aws-secrets/clients.js";
 import type { IamApi, StsApi } from "../../src/engines/aws-secrets/aws-api.js";
 import { UserError } from "../../src/logical/index.js";
@@ -276,8 +276,12 @@ describe("classifyAwsError on real moto answers", () => {
     expect(classifyAwsError(user)).toBe(user);
     expect(classifyAwsError({ name: "ThrottlingException", $fault: "client", $metadata: { httpStatusCode: 400 }, message: "Rate exceeded" }, "STS AssumeRole")).toMatchObject({
       kind: "internal",
-      message: "AWS STS AssumeRole was throttled by AWS (ThrottlingException): Rate exceeded; try again later",
+      message: "STS AssumeRole: ThrottlingException: Rate exceeded",
     });
+    expect(isThrottling(classifyAwsError({ name: "Throttling", Code: "Throttling", $fault: "client", $metadata: { httpStatusCode: 400 }, message: "Rate exceeded" }))).toBe(true);
+    // aws-sdk-go v1 looks at the code only: IAM's quota error and a bare 429 are not throttling.
+    expect(isThrottling({ name: "LimitExceededException", Code: "LimitExceeded", $fault: "client", $metadata: { httpStatusCode: 409 }, message: "quota" })).toBe(false);
+    expect(isThrottling({ name: "Unknown", $fault: "client", $metadata: { httpStatusCode: 429 }, message: "slow down" })).toBe(false);
   });
 });
 

@@ -99,6 +99,26 @@ async function httpStatus(method: string, pathName: string, body?: unknown): Pro
   return { status: res.status, text: res.text };
 }
 
+/** Moves the created_at of every WAL entry of `mount` back by `seconds`, through sys/raw. */
+async function backdateWalEntries(mount: string, seconds: number): Promise<void> {
+  const mounts = await srv().http("GET", "/v1/sys/mounts");
+  const uuid = (mounts.json as { data: Record<string, { uuid: string }> }).data[mount]?.uuid;
+  expect(uuid, `mount ${mount} has a uuid`).toBeTruthy();
+  const walDir = `/v1/sys/raw/logical/${uuid ?? ""}/wal/`;
+  const listed = await srv().http("LIST", walDir);
+  expect(listed.status, listed.text).toBe(200);
+  const ids = (listed.json as { data: { keys: string[] } }).data.keys;
+  expect(ids.length).toBeGreaterThan(0);
+  for (const id of ids) {
+    const read = await srv().http("GET", walDir + id);
+    expect(read.status, read.text).toBe(200);
+    const entry = JSON.parse((read.json as { data: { value: string } }).data.value) as { created_at: number };
+    entry.created_at -= seconds;
+    const written = await srv().http("PUT", walDir + id, { value: JSON.stringify(entry) });
+    expect(written.status, written.text).toBe(204);
+  }
+}
+
 describe("AWS secrets engine through OpenBao and moto (SigV4 on)", () => {
   beforeAll(async () => {
     workDir = mkdtempSync(path.join(tmpdir(), "vnp-aws-e2e-"));
@@ -112,7 +132,7 @@ describe("AWS secrets engine through OpenBao and moto (SigV4 on)", () => {
     await aws().send(new AttachRolePolicyCommand({ RoleName: "vnp-deploy", PolicyArn: managed.Policy?.Arn ?? "" }));
     await aws().send(new CreateGroupCommand({ GroupName: "vnp-devs" }));
 
-    server = await startServer({ startTimeoutMs: 60_000 });
+    server = await startServer({ startTimeoutMs: 60_000, rawStorage: true });
     const file = requireDistFile("vault-plugin-secrets-aws");
     await registerAndMount(server, { file, type: "secret", name: "aws", mountPath: "aws" });
     const { accessKeyId, secretAccessKey } = moto.rootCredentials;
@@ -315,7 +335,7 @@ describe("AWS secrets engine through OpenBao and moto (SigV4 on)", () => {
 
   describe("WAL rollback", () => {
     it("a failure between CreateUser and CreateAccessKey leaves no user once rollback has run", async () => {
-      await cli("secrets", "enable", "-path=aws-rb", "-options=rollback_min_age=1s", "-plugin-version=v0.1.0", "aws");
+      await cli("secrets", "enable", "-path=aws-rb", "-plugin-version=v0.1.0", "aws");
       const { accessKeyId, secretAccessKey } = moto?.rootCredentials ?? { accessKeyId: "", secretAccessKey: "" };
       // No SDK retries on this mount, so one injected failure is the request's failure.
       await cli("write", "aws-rb/config/root", `access_key=${accessKeyId}`, `secret_key=${secretAccessKey}`, "region=us-east-1",
@@ -327,9 +347,36 @@ describe("AWS secrets engine through OpenBao and moto (SigV4 on)", () => {
       expect(res.status).toBeGreaterThanOrEqual(400);
       const orphans = (await vaultUsers()).filter((u) => !before.has(u));
       expect(orphans).toHaveLength(1);
+      // The engine rolls back only entries five minutes old (IAM's eventual consistency). Rather
+      // than wait, age the entry through sys/raw, as a crash five minutes ago would have left it.
+      await backdateWalEntries("aws-rb/", 10 * 60);
       // OpenBao runs rollback on every mount once a minute.
       await waitFor("half-created user rolled back", async () => !(await userExists(orphans[0] ?? "")), { timeoutMs: 150_000, intervalMs: 2_000 });
     }, 200_000);
+  });
+
+  describe("AWS failures are answered with Vault's status codes", () => {
+    it("throttling is a 502 with the step's text; AWS failing on its side is a 400", async () => {
+      await cli("secrets", "enable", "-path=aws-th", "-plugin-version=v0.1.0", "aws");
+      const { accessKeyId, secretAccessKey } = moto?.rootCredentials ?? { accessKeyId: "", secretAccessKey: "" };
+      // No SDK retries on this mount, so one injected failure is the request's failure.
+      await cli("write", "aws-th/config/root", `access_key=${accessKeyId}`, `secret_key=${secretAccessKey}`, "region=us-east-1",
+        `iam_endpoint=${proxy?.endpoint ?? ""}`, "max_retries=0");
+      await cli("write", "aws-th/roles/th", "credential_type=iam_user", `policy_document=${POLICY}`);
+
+      proxy?.failNext("CreateUser", 1, { code: "Throttling", message: "Rate exceeded", status: 400 });
+      const throttled = await srv().http("GET", "/v1/aws-th/creds/th");
+      expect(throttled.status, throttled.text).toBe(502);
+      expect((throttled.json as { errors: string[] }).errors).toEqual(["Error creating IAM user: IAM CreateUser: Throttling: Rate exceeded"]);
+
+      proxy?.failNext("CreateUser");
+      const serverSide = await srv().http("GET", "/v1/aws-th/creds/th");
+      expect(serverSide.status, serverSide.text).toBe(400);
+      expect(serverSide.text).toContain("Error creating IAM user: ");
+
+      const ok = await srv().http("GET", "/v1/aws-th/creds/th");
+      expect(ok.status, ok.text).toBe(200);
+    }, 60_000);
   });
 
   describe("static roles", () => {

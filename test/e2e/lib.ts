@@ -80,6 +80,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   startTimeoutMs?: number;
   keepTmp?: boolean;
+  /** Enable sys/raw on the server (raw_storage_endpoint). */
+  rawStorage?: boolean;
 }
 
 interface OpenBaoLib {

@@ -5,10 +5,10 @@ import {
   deleteWal,
   getWal,
   listWal,
-  multiErrorText,
   putWal,
   rollbackWal,
 } from "../../src/framework/wal.js";
+import { multiErrorText } from "../../src/framework/multierror.js";
 import type { WalRollback } from "../../src/framework/types.js";
 import { InmemStorage, getJson, newRequest, type Request, type Storage } from "../../src/logical/index.js";
 

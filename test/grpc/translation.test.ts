@@ -15,6 +15,7 @@ import {
   LogicalError,
   PermissionDeniedError,
   UnrecoverableError,
+  UpstreamRateLimitedError,
   UnsupportedOperationError,
   UnsupportedPathError,
   UserError,
@@ -120,6 +121,8 @@ describe("errors", () => {
     ["invalid request", new InvalidRequestError(), 7, "invalid request"],
     ["permission denied", new PermissionDeniedError(), 8, "permission denied"],
     ["unrecoverable", new UnrecoverableError(), 10, "unrecoverable error"],
+    // Vault's ErrUpstreamRateLimited travels as an unknown error matched by its text (502).
+    ["upstream rate limited", new UpstreamRateLimitedError("Error creating IAM user: Throttling: Rate exceeded"), 0, "upstream rate limited"],
     ["a thrown string", "weird", 2, "weird"],
   ])("maps %s to ProtoError type %i", (_name, err, type, message) => {
     expect(toProtoError(err)).toMatchObject({ err_type: type, err_msg: message });

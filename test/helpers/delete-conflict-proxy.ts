@@ -67,11 +67,21 @@ export interface DeleteConflictProxy {
   /**
    * Fault injection: the next `count` requests for `action` are answered with an AWS
    * ServiceFailure (HTTP 500) instead of reaching moto, e.g. to break creds issuance between
-   * CreateUser and CreateAccessKey.
+   * CreateUser and CreateAccessKey. `error` picks another AWS answer, e.g. throttling:
+   * `{ code: "Throttling", message: "Rate exceeded", status: 400 }`.
    */
-  failNext(action: string, count?: number): void;
+  failNext(action: string, count?: number, error?: InjectedAwsError): void;
   stop(): Promise<void>;
 }
+
+/** The AWS error answer an injected failure gives. */
+export interface InjectedAwsError {
+  code: string;
+  message: string;
+  status: number;
+}
+
+const SERVICE_FAILURE: InjectedAwsError = { code: "ServiceFailure", message: "Injected failure (test rig)", status: 500 };
 
 export interface DeleteConflictProxyOptions {
   /** Key used for the proxy's own checks; required when moto checks SigV4 (use its rootCredentials). */
@@ -137,7 +147,7 @@ export async function startDeleteConflictProxy(motoEndpoint: string, options: De
   const emulateSsc = options.emulateServiceSpecificCredentials ?? true;
   const calls: ProxiedCall[] = [];
   const conflicts: { userName: string; message: string }[] = [];
-  const failures = new Map<string, number>();
+  const failures = new Map<string, InjectedAwsError[]>();
 
   /** The first AWS DeleteConflict message that applies, or undefined (also for unknown users). */
   async function conflictFor(userName: string): Promise<string | undefined> {
@@ -198,12 +208,11 @@ export async function startDeleteConflictProxy(motoEndpoint: string, options: De
     calls.push(call);
     const isIam = service === "iam" || service === "";
 
-    const pendingFailures = failures.get(action) ?? 0;
-    if (pendingFailures > 0) {
-      failures.set(action, pendingFailures - 1);
-      Object.assign(call, { status: 500, answeredByProxy: true });
+    const injected = failures.get(action)?.shift();
+    if (injected !== undefined) {
+      Object.assign(call, { status: injected.status, answeredByProxy: true });
       const requestId = randomUUID();
-      answer(res, 500, errorXml("ServiceFailure", "Injected failure (test rig)", requestId), requestId);
+      answer(res, injected.status, errorXml(injected.code, injected.message, requestId), requestId);
       return;
     }
 
@@ -261,8 +270,10 @@ export async function startDeleteConflictProxy(motoEndpoint: string, options: De
     port,
     calls,
     conflicts,
-    failNext(action, count = 1) {
-      failures.set(action, (failures.get(action) ?? 0) + count);
+    failNext(action, count = 1, error = SERVICE_FAILURE) {
+      const queued = failures.get(action) ?? [];
+      for (let i = 0; i < count; i++) queued.push(error);
+      failures.set(action, queued);
     },
     async stop() {
       iam.destroy();

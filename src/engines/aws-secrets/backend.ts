@@ -1,7 +1,7 @@
 // The AWS secrets engine: dynamic IAM users and STS credentials with leases, static roles, and
 // the configuration around them. One instance per mount; everything stateful hangs off its
 // context (clients, rotation queue), never module scope.
-import { defineBackend, parseGoDuration, type FrameworkBackend } from "../../framework/index.js";
+import { defineBackend, type FrameworkBackend } from "../../framework/index.js";
 import type { BackendConfig } from "../../logical/index.js";
 import { createAwsClients } from "./clients.js";
 import { readRootConfig } from "./config-root-storage.js";
@@ -21,17 +21,6 @@ and revokes.
 
 Configure the AWS credentials this mount acts with at "config/root", define what each credential
 may do under "roles/", then read "creds/<role>" or "sts/<role>" to obtain one.`;
-
-/**
- * Mount option `rollback_min_age` (a Go duration, e.g. `-options=rollback_min_age=30s`): how old
- * a WAL entry of a half-created user must be before rollback deletes the user. Upstream fixes it
- * at 5 minutes to outwait IAM's eventual consistency; lowering it is for tests.
- */
-function rollbackMinAgeMs(config: BackendConfig): number {
-  const option = config.config["rollback_min_age"];
-  if (option === undefined || option === "") return AWS_USER_ROLLBACK_MIN_AGE_MS;
-  return Number(parseGoDuration(option) / 1_000_000n);
-}
 
 export function createAwsSecretsBackend(config: BackendConfig): Promise<FrameworkBackend> {
   const clients = createAwsClients({ storage: config.storage, readConnection: readRootConfig, logger: config.logger });
@@ -54,7 +43,9 @@ export function createAwsSecretsBackend(config: BackendConfig): Promise<Framewor
         secrets: [accessKeysSecret(ctx)],
         specialPaths: { localStorage: ["wal/"], sealWrapStorage: ["config/root", "static-creds/"] },
         walRollback: walRollbacks(ctx),
-        walRollbackMinAgeMs: rollbackMinAgeMs(config),
+        // Fixed, as upstream: IAM's eventual consistency is no less on a test mount, and a shorter age
+        // could delete a user whose creation is still settling. Tests age WAL entries instead.
+        walRollbackMinAgeMs: AWS_USER_ROLLBACK_MIN_AGE_MS,
         periodic: statics.periodic,
         initialize: statics.initialize,
         invalidate: (key) => {

@@ -6,7 +6,7 @@
 // robfig/cron v3 with five fields), deregistration is a silent no-op, and any request that would
 // register a rotation job is refused with CE's text.
 import type { Nanoseconds } from "../../logical/index.js";
-import { goQuote } from "../../framework/field-coercion.js";
+import { goQuote } from "../../framework/index.js";
 import type { RootRotationSettings } from "./config-root-storage.js";
 
 /** CE's answer to a rotation-job registration, as the CE system view wraps it (twice). */

@@ -6,7 +6,7 @@
 // (DeleteConflict) while any of them remain and the lease then fails forever (vault#16685).
 import { deleteWal, KeyedLock, putWal } from "../../framework/index.js";
 import { LogicalError, UserError, type Request } from "../../logical/index.js";
-import { awsErrorCode, awsHttpStatus, classifyAwsError, isNoSuchEntity } from "../../aws/errors.js";
+import { awsErrorCode, awsFailure, awsHttpStatus, isNoSuchEntity } from "../../aws/errors.js";
 import type { IamApi } from "./aws-api.js";
 import { readRootConfig } from "./config-root-storage.js";
 import type { AwsSecretsContext } from "./context.js";
@@ -27,15 +27,6 @@ export type AwsWalKind = "user";
 /** The kind of the WAL entry guarding a user creation (upstream's "user"). */
 export const USER_WAL_KIND: AwsWalKind = "user";
 
-/** Test hooks into user creation; production code passes none. */
-export interface IamUserHooks {
-  /**
-   * Runs after the user exists with its policies, groups and tags, right before CreateAccessKey. A
-   * throw here simulates a crash half-way, leaving the WAL entry for the rollback to act on.
-   */
-  beforeCreateAccessKey?: (username: string) => Promise<void> | void;
-}
-
 /** The key pair of a freshly created user. */
 export interface IamUserCredentials {
   username: string;
@@ -49,12 +40,6 @@ export interface DeleteIamUserOptions {
   fromRollback: boolean;
   /** When the lease being revoked was issued; absent (or Go's zero time) means "long ago". */
   leaseIssued?: Date | undefined;
-}
-
-/** A classified AWS failure whose message starts with upstream's step prefix. */
-function awsFailure(prefix: string, err: unknown): LogicalError {
-  const classified = classifyAwsError(err);
-  return new LogicalError(classified.kind, `${prefix}: ${classified.message}`, classified.code);
 }
 
 function messageOf(err: unknown): string {
@@ -77,7 +62,6 @@ export async function createIamUser(
   request: Request,
   role: RoleEntry,
   roleName: string,
-  hooks: IamUserHooks = {},
 ): Promise<IamUserCredentials> {
   let iam: IamApi;
   try {
@@ -131,7 +115,6 @@ export async function createIamUser(
     // operator's IAM policy and CloudTrail alerts were built for stays the same.
     await step("Error adding tags to user", () => iam.tagUser({ UserName: username, Tags: tags }));
   }
-  await hooks.beforeCreateAccessKey?.(username);
 
   const created = await step("Error creating access keys", () => iam.createAccessKey({ UserName: username }));
   const accessKeyId = created.AccessKey?.AccessKeyId;

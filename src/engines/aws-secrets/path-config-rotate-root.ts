@@ -1,30 +1,19 @@
 // config/rotate-root: replaces the stored root access key with a new one of the same IAM user, so
 // that only Vault knows the key it works with.
 import { definePath } from "../../framework/index.js";
-import { errorResponse, type LogicalError, type Request, type Response } from "../../logical/index.js";
-import { AwsApiError, classifyAwsError } from "../../aws/errors.js";
-import type { IamApi } from "./aws-api.js";
+import { errorResponse, type Request, type Response } from "../../logical/index.js";
+import { awsFailure } from "../../aws/errors.js";
 import { withRootConfigLock } from "./config-root-lock.js";
 import { readRootConfig, writeRootConfig } from "./config-root-storage.js";
 import { OPERATION_PREFIX } from "./constants.js";
 import type { AwsSecretsContext } from "./context.js";
 
-/**
- * An AWS failure, classified (400 for AWS's client errors, 500 otherwise) and prefixed with
- * upstream's context ("error calling GetUser: …").
- */
-function awsFailure(context: string, action: string, err: unknown): LogicalError {
-  const classified = classifyAwsError(err, action);
-  if (!(classified instanceof AwsApiError)) return classified;
-  const kind = classified.kind === "user" ? "user" : "internal";
-  return new AwsApiError(kind, `${context}: ${classified.message}`, classified.awsCode, classified.action, classified.httpStatus);
-}
-
+/** One AWS call, its failure classified and prefixed with upstream's context ("error calling GetUser: …"). */
 async function call<T>(context: string, action: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw awsFailure(context, action, err);
+    throw awsFailure(context, err, action);
   }
 }
 
@@ -64,35 +53,14 @@ function rotateRoot(ctx: AwsSecretsContext) {
       }
       ctx.clients.reset();
 
-      await deleteOldKey(ctx, oldIam, userName, config.accessKey);
+      // The old key deletes itself, as upstream does: a key created a moment ago is often refused
+      // by IAM for some seconds (eventual consistency), while the old one is valid until deleted.
+      // If this fails, the new key is stored and works; the old one is left for the operator.
+      await call("error deleting old access key", "IAM DeleteAccessKey", () =>
+        oldIam.deleteAccessKey({ AccessKeyId: config.accessKey, UserName: userName }),
+      );
       return { data: { access_key: newKeyId } };
     });
-}
-
-/**
- * Deletes the replaced key with a client built from the new credentials, which proves they
- * work. A key just created may not be accepted by IAM for a few seconds (eventual consistency),
- * so a failure is retried once with the old client, whose key is still valid (upstream only ever
- * uses the old one).
- */
-async function deleteOldKey(ctx: AwsSecretsContext, oldIam: IamApi, userName: string, oldKeyId: string): Promise<void> {
-  const input = { AccessKeyId: oldKeyId, UserName: userName };
-  let firstError: unknown;
-  try {
-    const newIam = await ctx.clients.iam();
-    await newIam.deleteAccessKey(input);
-    return;
-  } catch (err) {
-    firstError = err;
-  }
-  ctx.logger.debug("deleting the old access key with the new credentials failed; retrying with the old ones", {
-    error: firstError instanceof Error ? firstError.message : String(firstError),
-  });
-  try {
-    await oldIam.deleteAccessKey(input);
-  } catch {
-    throw awsFailure("error deleting old access key", "IAM DeleteAccessKey", firstError);
-  }
 }
 
 const HELP_SYNOPSIS = "Rotate the AWS access key stored in config/root.";

@@ -1,11 +1,12 @@
 // creds/<role> and sts/<role>: issue credentials for a role (≈ upstream path_user.go pathUser and
 // pathCredsRead). One pattern serves both prefixes, by GET or POST; the prefix only matters for
 // legacy roles, whose ambiguous credential types it resolves and whose paths it keeps apart.
-import { definePath, field, genericNameWithAtRegex, type FieldData, type PathSpec, type SecretSpec } from "../../framework/index.js";
+import { definePath, field, genericNameWithAtRegex, goQuote, type FieldData, type PathSpec, type SecretSpec } from "../../framework/index.js";
 import { errorResponse, LogicalError, NS_PER_SECOND, type Request, type Response } from "../../logical/index.js";
+import { awsIssuanceFailure } from "../../aws/errors.js";
 import { OPERATION_PREFIX } from "./constants.js";
 import type { AwsSecretsContext } from "./context.js";
-import { createIamUser, type IamUserHooks } from "./iam-user.js";
+import { createIamUser } from "./iam-user.js";
 import type { RoleEntry } from "./model.js";
 import { canPersistLegacyUpgrade, getRole } from "./role-storage.js";
 import { accessKeysSecret, iamUserSecretResponse, stsSecretResponse } from "./secret-access-keys.js";
@@ -23,31 +24,8 @@ const fields = {
 
 type CredsFields = typeof fields;
 
-/** Options for wiring the path; tests use the hooks, production passes none. */
-export interface CredsPathOptions {
-  /** Passed to iam_user creation (e.g. a failure injected before CreateAccessKey). */
-  iamUserHooks?: IamUserHooks;
-}
-
-/**
- * Go's `%q` for the texts upstream formats with it: a double-quoted string with backslash
- * escapes; printable characters (including non-ASCII) stay as they are.
- */
-function goQuote(text: string): string {
-  const named: Record<string, string> = { "\x07": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v" };
-  let out = '"';
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === '"' || ch === "\\") out += `\\${ch}`;
-    else if (named[ch] !== undefined) out += named[ch];
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
-
 /** Go's `%#v` of a []string, e.g. `[]string{"iam_user", "federation_token"}`. */
-const goStringSlice = (items: readonly string[]): string => `[]string{${items.map(goQuote).join(", ")}}`;
+const goStringSlice = (items: readonly string[]): string => `[]string{${items.map((item) => goQuote(item)).join(", ")}}`;
 
 /**
  * The STS lifetime in seconds: the `ttl` asked for, else the role's default_sts_ttl, else the
@@ -104,7 +82,6 @@ function resolveRoleArn(role: RoleEntry, roleName: string, asked: string): { arn
 async function issue(
   ctx: AwsSecretsContext,
   spec: SecretSpec,
-  options: CredsPathOptions,
   request: Request,
   data: FieldData<CredsFields>,
 ): Promise<Response> {
@@ -126,7 +103,7 @@ async function issue(
     case "iam_user": {
       // Read before the user exists: a failure afterwards would strand a user without a lease.
       const lease = await readLeaseConfig(request.storage);
-      const created = await createIamUser(ctx, request, role, roleName, options.iamUserHooks);
+      const created = await createIamUser(ctx, request, role, roleName);
       return iamUserSecretResponse(spec, created, role, lease);
     }
     case "assumed_role": {
@@ -145,16 +122,20 @@ async function issue(
 }
 
 /**
- * `(creds|sts)/<name>`: read and update share one handler, as upstream. Input problems and AWS
- * client errors are answered as error responses (HTTP 400 with the text, as upstream's
- * `logical.ErrorResponse`); throttling, AWS 5xx and storage failures are thrown (HTTP 500).
+ * `(creds|sts)/<name>`: read and update share one handler, as upstream. Input problems and every
+ * AWS failure — AWS 5xx and unreachable endpoints included — are answered as error responses
+ * (HTTP 400 with the text, as upstream's `logical.ErrorResponse`); throttling is thrown as
+ * upstream-rate-limited (HTTP 502 with the same text, upstream's ErrUpstreamRateLimited); storage
+ * failures are thrown (HTTP 500).
  */
-export function credsPath(ctx: AwsSecretsContext, options: CredsPathOptions = {}): PathSpec<CredsFields> {
+export function credsPath(ctx: AwsSecretsContext): PathSpec<CredsFields> {
   const spec = accessKeysSecret(ctx);
   const handler = async (request: Request, data: FieldData<CredsFields>): Promise<Response | undefined> => {
     try {
-      return await issue(ctx, spec, options, request, data);
+      return await issue(ctx, spec, request, data);
     } catch (err) {
+      const answer = awsIssuanceFailure(err);
+      if (answer !== undefined) return answer;
       if (err instanceof LogicalError && err.kind === "user") return errorResponse(err.message);
       throw err;
     }

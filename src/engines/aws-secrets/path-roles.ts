@@ -1,7 +1,6 @@
 // roles/ and roles/<name>: what each kind of credential issued by this mount may do.
 import { definePath, field, genericNameWithAtRegex, KeyedLock, type FieldData } from "../../framework/index.js";
-import { goQuote } from "../../framework/field-coercion.js";
-import { multiErrorText } from "../../framework/wal.js";
+import { goQuote, multiErrorText } from "../../framework/index.js";
 import { errorResponse, listResponse, secondsToNs, type Request, type Response } from "../../logical/index.js";
 import { OPERATION_PREFIX } from "./constants.js";
 import type { AwsSecretsContext } from "./context.js";

@@ -4,8 +4,8 @@
 // Like upstream, the path declares no existence check: every write is an `update`, and the handler
 // tells creation from modification by looking in storage. ACL policies written for Vault therefore
 // need the same capability (`update`) here.
-import { isNoSuchEntity } from "../../aws/errors.js";
-import { definePath, field, genericNameWithAtRegex, type FieldData } from "../../framework/index.js";
+import { awsFailure, isNoSuchEntity } from "../../aws/errors.js";
+import { definePath, field, genericNameWithAtRegex, writeSafeReplicationState, type FieldData } from "../../framework/index.js";
 import { errorResponse, listResponse, nsToSeconds, secondsToNs, type Request, type Response, type Storage } from "../../logical/index.js";
 import type { IamApi } from "./aws-api.js";
 import type { AwsSecretsContext } from "./context.js";
@@ -22,7 +22,6 @@ import {
   type StaticRole,
 } from "./static-storage.js";
 import {
-  awsFailure,
   ENTERPRISE_ONLY_MESSAGE,
   freshIamFor,
   ROTATION_RETRY_BACKOFF_MS,
@@ -31,7 +30,6 @@ import {
   StaticRotationQueue,
   validateIamUser,
   withContext,
-  writeSafeReplicationState,
 } from "./static-rotation.js";
 
 export { ENTERPRISE_ONLY_MESSAGE };

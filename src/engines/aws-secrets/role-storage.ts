@@ -1,6 +1,6 @@
 // Storage of dynamic roles: `role/<name>` in the JSON layout of upstream's awsRoleEntry, plus the
 // legacy `policy/<name>` entries of Vault ≤ 0.10, which are upgraded when read.
-import { jsonCollection } from "../../framework/index.js";
+import { jsonCollection, primaryOwnsMountData } from "../../framework/index.js";
 import type { Storage, SystemView } from "../../logical/index.js";
 import type { RoleEntry } from "./model.js";
 import {
@@ -17,10 +17,6 @@ import { isCredentialType } from "./role-validation.js";
 
 export const ROLE_PREFIX = "role/";
 export const LEGACY_POLICY_PREFIX = "policy/";
-
-// ReplicationState bits (sdk/helper/consts): nodes that must not write replicated storage.
-const PERFORMANCE_SECONDARY = 1 << 6;
-const PERFORMANCE_STANDBY = 1 << 14;
 
 /**
  * The Go struct's JSON, members in its field order. Nil slices and maps are `null`, which is what
@@ -156,6 +152,5 @@ export async function listRoles(storage: Storage): Promise<string[]> {
  * that is neither a performance secondary nor a performance standby).
  */
 export async function canPersistLegacyUpgrade(system: SystemView): Promise<boolean> {
-  if (await system.localMount()) return true;
-  return ((await system.replicationState()) & (PERFORMANCE_SECONDARY | PERFORMANCE_STANDBY)) === 0;
+  return !(await primaryOwnsMountData(system));
 }

@@ -1,6 +1,6 @@
 // The rules a role must satisfy before it is stored, with upstream's messages (path_roles.go
 // awsRoleEntry.validate): every broken rule is reported, in upstream's order, in one error.
-import { goQuote } from "../../framework/field-coercion.js";
+import { goQuote } from "../../framework/index.js";
 import { CREDENTIAL_TYPES, type CredentialType, type RoleEntry } from "./model.js";
 
 /** A role as the write handler assembles it: credential types not yet checked. */

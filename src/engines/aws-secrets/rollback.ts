@@ -1,6 +1,6 @@
 // WAL rollbacks of the AWS secrets engine (≈ upstream rollback.go): one handler per WAL kind.
 // Registered on the backend together with AWS_USER_ROLLBACK_MIN_AGE_MS as its minimum WAL age.
-import type { WalRollback } from "../../framework/index.js";
+import { primaryOwnsMountData, type WalRollback } from "../../framework/index.js";
 import type { AwsSecretsContext } from "./context.js";
 import { AWS_USER_ROLLBACK_MIN_AGE_MS, deleteIamUser, type AwsWalKind } from "./iam-user.js";
 
@@ -20,20 +20,6 @@ export function walUserName(data: unknown): string {
   throw new Error(`WAL entry has no user name: ${JSON.stringify(data)}`);
 }
 
-// Replication state bits (sdk/helper/consts/replication.go, protocol.md 5.7).
-const PERFORMANCE_SECONDARY = 1 << 6;
-const PERFORMANCE_STANDBY = 1 << 14;
-
-/**
- * Upstream rolls back only where the mount's storage is its own: on a performance secondary or
- * standby of a replicated mount the entry is acknowledged without touching IAM (the primary owns
- * the users), exactly as upstream returns nil there.
- */
-async function mayRollBack(ctx: AwsSecretsContext): Promise<boolean> {
-  if (await ctx.system.localMount()) return true;
-  return ((await ctx.system.replicationState()) & (PERFORMANCE_SECONDARY | PERFORMANCE_STANDBY)) === 0;
-}
-
 /**
  * The rollback per WAL kind. "user" tears the half-created IAM user down completely; a user that
  * never got created (or is gone already) counts as rolled back, which the minimum WAL age makes
@@ -42,7 +28,9 @@ async function mayRollBack(ctx: AwsSecretsContext): Promise<boolean> {
 export function walRollbacks(ctx: AwsSecretsContext): Record<AwsWalKind, WalRollback> {
   return {
     user: async (_request, data) => {
-      if (!(await mayRollBack(ctx))) return;
+      // On a performance secondary or standby of a replicated mount the primary owns the users:
+      // the entry is acknowledged without touching IAM, exactly as upstream returns nil there.
+      if (await primaryOwnsMountData(ctx.system)) return;
       await deleteIamUser(ctx, walUserName(data), { fromRollback: true });
     },
   };

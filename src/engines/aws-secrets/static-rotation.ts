@@ -12,9 +12,9 @@
 // rotation; Vault documents this as adopting the user's keys. Deleting only "our" key instead
 // would be a behaviour change for existing mounts, so it is not done.
 import type { AccessKeyMetadata } from "@aws-sdk/client-iam";
-import { classifyAwsError, isNoSuchEntity } from "../../aws/errors.js";
-import { KeyedLock } from "../../framework/index.js";
-import { LogicalError, type Storage, type SystemView } from "../../logical/index.js";
+import { awsFailure, classifyAwsError, isNoSuchEntity } from "../../aws/errors.js";
+import { goQuote, KeyedLock, multiErrorText } from "../../framework/index.js";
+import { LogicalError, type Storage } from "../../logical/index.js";
 import type { IamApi } from "./aws-api.js";
 import type { AwsSecretsContext } from "./context.js";
 import {
@@ -34,22 +34,6 @@ export const ROTATION_RETRY_BACKOFF_MS = 10_000;
 /** IAM's limit of access keys per user. */
 export const MAX_ACCESS_KEYS_PER_USER = 2;
 
-// Replication state bits (sdk/helper/consts/replication.go).
-const PERFORMANCE_SECONDARY = 1 << 6;
-const DR_SECONDARY = 1 << 9;
-const PERFORMANCE_STANDBY = 1 << 14;
-
-/**
- * Vault's `WriteSafeReplicationState`: true where this instance may write storage — the active
- * node of a primary cluster, or a local mount on a performance secondary. Rotation only runs there;
- * elsewhere a write would fail with read-only errors.
- */
-export async function writeSafeReplicationState(system: SystemView): Promise<boolean> {
-  const state = await system.replicationState();
-  const local = await system.localMount();
-  return (local || (state & PERFORMANCE_SECONDARY) === 0) && (state & DR_SECONDARY) === 0 && (state & PERFORMANCE_STANDBY) === 0;
-}
-
 /** A problem with the role's IAM user that the operator must fix (answered with HTTP 400 by paths). */
 export class StaticRoleUserError extends Error {
   override readonly name = "StaticRoleUserError";
@@ -68,22 +52,7 @@ export async function freshIamFor(ctx: AwsSecretsContext, role: StaticRole): Pro
   return ctx.clients.freshIam();
 }
 
-/** Go's %q for the ASCII names used here. */
-const quote = (text: string): string => JSON.stringify(text);
-
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-
-/** go-multierror's text, which upstream wraps around aggregated rotation failures. */
-function multiErrorText(messages: readonly string[]): string {
-  const heading = messages.length === 1 ? "1 error occurred:" : `${messages.length} errors occurred:`;
-  return `${heading}\n\t${messages.map((m) => `* ${m}`).join("\n\t")}\n\n`;
-}
-
-/** An AWS failure with upstream's context prefix, keeping the status the classifier chose. */
-export function awsFailure(prefix: string, err: unknown): LogicalError {
-  const classified = classifyAwsError(err);
-  return new LogicalError(classified.kind, `${prefix}: ${classified.message}`, classified.code);
-}
 
 /** Adds context to an error without changing how it is answered. */
 export function withContext(prefix: string, err: unknown): Error {
@@ -99,7 +68,7 @@ export function withContext(prefix: string, err: unknown): Error {
  * gets a new UserId, and must not silently inherit the role.
  */
 export async function validateIamUser(iam: IamApi, username: string, expectedId: string | undefined): Promise<string> {
-  const prefix = `unable to validate username ${quote(username)}`;
+  const prefix = `unable to validate username ${goQuote(username)}`;
   let user;
   try {
     user = (await iam.getUser({ UserName: username })).User;
@@ -110,12 +79,12 @@ export async function validateIamUser(iam: IamApi, username: string, expectedId:
   if (user?.UserName === undefined || user.UserId === undefined) throw new StaticRoleUserError(`${prefix}: AWS returned no user`);
   if (user.UserName !== username) {
     throw new StaticRoleUserError(
-      `AWS GetUser returned a username, but it didn't match: ${quote(username)} was requested, but ${quote(user.UserName)} was returned`,
+      `AWS GetUser returned a username, but it didn't match: ${goQuote(username)} was requested, but ${goQuote(user.UserName)} was returned`,
     );
   }
   if (expectedId !== undefined && user.UserId !== expectedId) {
     throw new StaticRoleUserError(
-      `AWS GetUser returned a user, but the ID did not match: ${quote(expectedId)} was requested, but ${quote(user.UserId)} was returned`,
+      `AWS GetUser returned a user, but the ID did not match: ${goQuote(expectedId)} was requested, but ${goQuote(user.UserId)} was returned`,
     );
   }
   return user.UserId;
@@ -143,7 +112,7 @@ export async function rotateStaticKey(ctx: AwsSecretsContext, storage: Storage, 
   try {
     iam = await freshIamFor(ctx, role);
   } catch (err) {
-    throw withContext(`failed to get IAM client for role ${quote(role.name)}`, err);
+    throw withContext(`failed to get IAM client for role ${goQuote(role.name)}`, err);
   }
 
   let userId: string;
@@ -158,7 +127,7 @@ export async function rotateStaticKey(ctx: AwsSecretsContext, storage: Storage, 
   try {
     keys = (await iam.listAccessKeys({ UserName: role.username })).AccessKeyMetadata ?? [];
   } catch (err) {
-    throw awsFailure(`unable to list existing access keys for IAM user ${quote(role.username)}`, err);
+    throw awsFailure(`unable to list existing access keys for IAM user ${goQuote(role.username)}`, err);
   }
   // At the limit a key must go before a new one can be created; the oldest is the one nobody
   // should still be using (see the module comment).
@@ -167,7 +136,7 @@ export async function rotateStaticKey(ctx: AwsSecretsContext, storage: Storage, 
     try {
       await iam.deleteAccessKey({ AccessKeyId: oldest.AccessKeyId, UserName: oldest.UserName ?? role.username });
     } catch (err) {
-      throw awsFailure(`unable to delete oldest access keys for user ${quote(role.username)}`, err);
+      throw awsFailure(`unable to delete oldest access keys for user ${goQuote(role.username)}`, err);
     }
   }
 
@@ -175,10 +144,10 @@ export async function rotateStaticKey(ctx: AwsSecretsContext, storage: Storage, 
   try {
     created = (await iam.createAccessKey({ UserName: role.username })).AccessKey;
   } catch (err) {
-    throw awsFailure(`unable to create new access keys for user ${quote(role.username)}`, err);
+    throw awsFailure(`unable to create new access keys for user ${goQuote(role.username)}`, err);
   }
   if (created?.AccessKeyId === undefined || created.SecretAccessKey === undefined) {
-    throw new Error(`AWS CreateAccessKey returned no key for user ${quote(role.username)}`);
+    throw new Error(`AWS CreateAccessKey returned no key for user ${goQuote(role.username)}`);
   }
   const creds: RotatedCreds = {
     accessKeyId: created.AccessKeyId,
@@ -242,7 +211,7 @@ export class StaticRotationQueue {
       try {
         await this.locks.run(name, () => this.#restore(storage, name));
       } catch (err) {
-        failures.push(`role ${quote(name)}: ${messageOf(err)}`);
+        failures.push(`role ${goQuote(name)}: ${messageOf(err)}`);
       }
     }
     if (failures.length > 0) throw new Error(`failed to populate the static-role rotation queue: ${multiErrorText(failures)}`);

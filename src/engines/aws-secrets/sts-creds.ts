@@ -2,8 +2,8 @@
 // credential types (≈ upstream secret_access_keys.go assumeRole/getFederationToken/getSessionToken
 // and iam_policies.go). STS credentials cannot be revoked, so these only issue; the lease that
 // carries them lasts exactly until AWS expires them and is not renewable.
-import { LogicalError, UserError, type Nanoseconds, type Request } from "../../logical/index.js";
-import { classifyAwsError } from "../../aws/errors.js";
+import { UserError, type Nanoseconds, type Request } from "../../logical/index.js";
+import { awsFailure } from "../../aws/errors.js";
 import type { IamApi, StsApi } from "./aws-api.js";
 import { readRootConfig } from "./config-root-storage.js";
 import type { AwsSecretsContext } from "./context.js";
@@ -35,11 +35,6 @@ const POLICY_VERSION = "2012-10-17";
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-function awsFailure(prefix: string, err: unknown): LogicalError {
-  const classified = classifyAwsError(err);
-  return new LogicalError(classified.kind, prefix === "" ? classified.message : `${prefix}: ${classified.message}`, classified.code);
 }
 
 /** Builds a client, answering failure as upstream does: a user-facing error with its text. */

@@ -3,7 +3,8 @@
 // execution errors read `template: template:L:C: executing "template" at <node>: message`.
 // The evaluator short-circuits Go's and/or itself; every other function is called through
 // ExecContext.lookup.
-import { goQuote, TemplateError } from "./lexer.js";
+import { goQuote } from "../go-quote.js";
+import { TemplateError } from "./lexer.js";
 import { nodeString, type ArgNode, type BranchNode, type ChainNode, type CommandNode, type FieldNode, type ListNode, type Node, type NumberNode, type PipeNode, type VariableNode } from "./parser.js";
 import { formatValue, GoMap, GoStruct, truth, typeName, utf8, type FuncEnv, type GoValue, type ParamKind, type TemplateFunc } from "./funcs.js";
 

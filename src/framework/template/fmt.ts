@@ -1,6 +1,6 @@
 // The subset of Go's fmt (and strconv float formatting) that text/template's print functions
 // and `printf` use: verbs, flags, width and precision, and Go's %!… error markers.
-import { goQuote, isPrint } from "./lexer.js";
+import { goQuote, isPrint } from "../go-quote.js";
 import { GoMap, GoStruct, typeName, utf8, type GoValue } from "./values.js";
 
 interface Flags {

@@ -2,7 +2,7 @@
 // slice, print*, html, js, urlquery. Values live in values.ts and printing in fmt.ts. Go strings
 // are bytes; here they are JavaScript strings, so byte-oriented operations (len, slice, index)
 // work on UTF-8 bytes and only differ from Go when they would cut a character in half.
-import { isPrint } from "./lexer.js";
+import { isPrint } from "../go-quote.js";
 import { formatValue, sprint, sprintf } from "./fmt.js";
 import { GoMap, GoStruct, truth, typeName, utf8, type GoValue } from "./values.js";
 

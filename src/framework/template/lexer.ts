@@ -2,6 +2,7 @@
 // "{{" / "}}" delimiters only). Token kinds, positions, terminator rules and error texts follow Go's
 // text/template/parse so that error messages match what Vault users see. Literal decoding
 // (strconv.Unquote, number syntax) is in literals.ts.
+import { goQuote, isPrint } from "../go-quote.js";
 
 /** Raised for syntax errors (at compile time) and execution errors (at render time). */
 export class TemplateError extends Error {
@@ -41,30 +42,10 @@ const EOF = -1;
 const isSpace = (r: number): boolean => r === 0x20 || r === 0x09 || r === 0x0d || r === 0x0a;
 const ALNUM = /^[\p{L}\p{Nd}_]$/u;
 const isAlphaNumeric = (r: number): boolean => r >= 0 && ALNUM.test(String.fromCodePoint(r));
-const PRINT = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
-/** Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
-export const isPrint = (r: number): boolean => PRINT.test(String.fromCodePoint(r));
-
 /** Go's `%#U`: `U+0023 '#'`, without the character when it is not printable. */
 export function formatRuneU(r: number): string {
   const hex = `U+${r.toString(16).toUpperCase().padStart(4, "0")}`;
   return isPrint(r) ? `${hex} '${String.fromCodePoint(r)}'` : hex;
-}
-
-/** Go's strconv.Quote (QuoteToASCII with `ascii`): printable runes kept, the rest escaped Go-style. */
-export function goQuote(s: string, quote = '"', ascii = false): string {
-  let out = quote;
-  for (const ch of s) {
-    const r = ch.codePointAt(0) ?? 0;
-    if (ch === quote || ch === "\\") out += `\\${ch}`;
-    else if (isPrint(r) && (!ascii || r < 0x80)) out += ch;
-    else {
-      const named: Record<number, string> = { 7: "\\a", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t", 11: "\\v" };
-      const hex = r.toString(16).padStart(2, "0");
-      out += named[r] ?? (r < 0x20 || r === 0x7f ? `\\x${hex}` : r < 0x10000 ? `\\u${r.toString(16).padStart(4, "0")}` : `\\U${r.toString(16).padStart(8, "0")}`);
-    }
-  }
-  return out + quote;
 }
 
 const hasLeftTrimMarker = (s: string, at: number): boolean => s[at] === "-" && isSpace(s.charCodeAt(at + 1));

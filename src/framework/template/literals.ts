@@ -1,6 +1,7 @@
 // Go literal decoding for the template parser: strconv.Unquote/UnquoteChar for string and
 // character literals, and Go's integer, float and character-constant number syntax.
-import { goQuote, TemplateError } from "./lexer.js";
+import { goQuote } from "../go-quote.js";
+import { TemplateError } from "./lexer.js";
 
 /** Go's strconv.Unquote for "…", `…` and '…' literals; undefined means "invalid syntax". */
 export function unquote(text: string): string | undefined {

@@ -2,7 +2,8 @@
 // the node positions and canonical node strings that Go's execution errors quote
 // (`executing "template" at <.Foo>`). Nested template definitions (define/template/block) are not
 // part of what Vault username templates need and are rejected with a clear error.
-import { goQuote, isKeyword, lex, TemplateError, type Token } from "./lexer.js";
+import { goQuote } from "../go-quote.js";
+import { isKeyword, lex, TemplateError, type Token } from "./lexer.js";
 import { parseNumberLiteral, unquote, type NumberLiteral } from "./literals.js";
 
 /** Deepest parenthesis nesting accepted; Go allows 10000, but JavaScript stacks are smaller. */

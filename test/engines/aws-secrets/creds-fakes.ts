@@ -24,7 +24,7 @@ import {
 import type { AwsClients, IamApi, StsApi } from "../../../src/engines/aws-secrets/aws-api.js";
 import type { AwsSecretsContext } from "../../../src/engines/aws-secrets/context.js";
 import { AWS_USER_ROLLBACK_MIN_AGE_MS, walRollbacks } from "../../../src/engines/aws-secrets/rollback.js";
-import { credsPath, type CredsPathOptions } from "../../../src/engines/aws-secrets/path-creds.js";
+import { credsPath } from "../../../src/engines/aws-secrets/path-creds.js";
 import { accessKeysSecret } from "../../../src/engines/aws-secrets/secret-access-keys.js";
 import { putJson } from "../../../src/logical/index.js";
 
@@ -371,7 +371,7 @@ export interface Harness {
 }
 
 /** Builds the fakes, a context over them and a backend with exactly this feature's parts. */
-export function harness(options: { system?: SystemView; logger?: Logger; creds?: CredsPathOptions; storage?: Storage } = {}): Harness {
+export function harness(options: { system?: SystemView; logger?: Logger; storage?: Storage } = {}): Harness {
   const storage = new InmemStorage();
   const clock = new TestClock();
   const iam = new FakeIam();
@@ -390,7 +390,7 @@ export function harness(options: { system?: SystemView; logger?: Logger; creds?:
     {
       type: "logical",
       help: "test",
-      paths: [credsPath(ctx, options.creds)],
+      paths: [credsPath(ctx)],
       secrets: [accessKeysSecret(ctx)],
       walRollback: walRollbacks(ctx),
       walRollbackMinAgeMs: AWS_USER_ROLLBACK_MIN_AGE_MS,

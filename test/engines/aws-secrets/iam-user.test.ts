@@ -114,16 +114,16 @@ describe("createIamUser", () => {
     expect(h.iam.users.size).toBe(1);
   });
 
-  it("runs the injected hook after the attachments and before CreateAccessKey", async () => {
+  it("calls CreateAccessKey last, once the attachments are in place", async () => {
     const h = harness();
-    const error = await createIamUser(h.ctx, h.request({ operation: "read", path: "creds/r" }), role({ policyDocument: POLICY }), "r", {
-      beforeCreateAccessKey: (name) => {
-        expect(h.iam.users.get(name)?.inline.size).toBe(1);
-        throw new Error("injected crash");
-      },
-    }).catch((e: unknown) => e);
-    expect((error as Error).message).toBe("injected crash");
-    expect(h.iam.calls.some((c) => c.startsWith("CreateAccessKey"))).toBe(false);
+    let inlineAtKeyTime = -1;
+    h.iam.failures.set("CreateAccessKey", (input) => {
+      inlineAtKeyTime = h.iam.users.get(String(input["UserName"]))?.inline.size ?? -1;
+      return new Error("injected crash");
+    });
+    const error = await createIamUser(h.ctx, h.request({ operation: "read", path: "creds/r" }), role({ policyDocument: POLICY }), "r").catch((e: unknown) => e);
+    expect((error as Error).message).toBe("Error creating access keys: AWS call failed: injected crash");
+    expect(inlineAtKeyTime).toBe(1);
     expect(await listWal(h.storage)).toHaveLength(1);
   });
 
@@ -290,12 +290,13 @@ describe("deleteIamUser", () => {
     expect(h.iam.users.has("u")).toBe(true);
   });
 
-  it("reports throttling as an internal error", async () => {
+  it("reports throttling as an internal error, as upstream's revoke returns it", async () => {
     const h = harness();
     h.iam.addUser("u");
     h.iam.failures.set("ListGroupsForUser", () => awsError("Throttling", "Rate exceeded"));
     const error = await deleteIamUser(h.ctx, "u", { fromRollback: true }).catch((e: unknown) => e);
     expect((error as LogicalError).kind).toBe("internal");
+    expect((error as LogicalError).message).toBe('error deleting IAM user "u": Throttling: Rate exceeded');
   });
 
   it("serialises concurrent teardowns of one user, so both succeed", async () => {

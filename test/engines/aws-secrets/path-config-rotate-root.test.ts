@@ -126,12 +126,12 @@ async function configure(storage: Storage, keys: { accessKey: string; secretKey:
 }
 
 describe("config/rotate-root", () => {
-  it("creates a key, stores it, and deletes the old key with the new credentials", async () => {
+  it("creates a key, stores it, and deletes the old key with the old credentials, as upstream", async () => {
     const h = harness();
     await configure(h.storage, { accessKey: "AKIAOLD", secretKey: "old-secret" });
     expect(await h.rotate()).toEqual({ data: { access_key: "AKIANEW1" } });
     expect([...h.account.keys.keys()]).toEqual(["AKIANEW1"]);
-    expect(h.account.calls).toEqual(["getUser@AKIAOLD", "createAccessKey@AKIAOLD", "deleteAccessKey@AKIANEW1"]);
+    expect(h.account.calls).toEqual(["getUser@AKIAOLD", "createAccessKey@AKIAOLD", "deleteAccessKey@AKIAOLD"]);
     // Every other setting is kept; only the key pair changed.
     expect(await getJson(h.storage, "config/root")).toMatchObject({ access_key: "AKIANEW1", secret_key: "secret-AKIANEW1", region: "us-east-1", max_retries: 7, username_template: "t" });
     expect((await h.storage.get("config/root"))?.sealWrap).toBe(true);
@@ -155,13 +155,13 @@ describe("config/rotate-root", () => {
     expect([...h.account.keys.keys()]).toEqual(["AKIANEW2"]);
   });
 
-  it("falls back to the old credentials when IAM does not accept the new key yet", async () => {
+  it("never signs with the new key, which IAM may not accept yet", async () => {
     const account = new FakeAccount();
-    account.propagationDelay = 1;
+    account.propagationDelay = 5;
     const h = harness(account);
     await configure(h.storage, { accessKey: "AKIAOLD", secretKey: "old-secret" });
     expect(await h.rotate()).toEqual({ data: { access_key: "AKIANEW1" } });
-    expect(account.calls.slice(-2)).toEqual(["deleteAccessKey@AKIANEW1", "deleteAccessKey@AKIAOLD"]);
+    expect(account.calls).toEqual(["getUser@AKIAOLD", "createAccessKey@AKIAOLD", "deleteAccessKey@AKIAOLD"]);
     expect([...account.keys.keys()]).toEqual(["AKIANEW1"]);
   });
 
@@ -180,6 +180,8 @@ describe("config/rotate-root", () => {
     ["GetUser is denied", "getUser", iamError("AccessDenied", "not allowed to GetUser", 403), "user", /^error calling GetUser: IAM GetUser: AccessDenied: not allowed to GetUser$/],
     ["CreateAccessKey hits the two-key limit", "createAccessKey", iamError("LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: 2", 409), "user", /^error calling CreateAccessKey: .*LimitExceeded: Cannot exceed quota/],
     ["IAM fails on its side", "createAccessKey", iamError("ServiceFailure", "boom", 500), "internal", /^error calling CreateAccessKey: .*HTTP 500/],
+    // Upstream returns the error itself here (500), without awsutil.CheckAWSError's 502.
+    ["IAM throttles", "getUser", iamError("Throttling", "Rate exceeded", 400), "internal", /^error calling GetUser: IAM GetUser: Throttling: Rate exceeded$/],
   ] as const)("reports that %s, classified, and keeps the stored keys", async (_name, method, error, kind, message) => {
     const h = harness();
     h.account.failures.set(method, error);
@@ -200,7 +202,11 @@ describe("config/rotate-root", () => {
     await configure(h.storage, { accessKey: "AKIAOLD", secretKey: "old-secret" });
     h.account.failures.set("deleteAccessKey", iamError("AccessDenied", "no DeleteAccessKey", 403));
     await expect(h.rotate()).rejects.toThrow(/^error deleting old access key: IAM DeleteAccessKey: AccessDenied: no DeleteAccessKey$/);
+    // Stored before the delete, as upstream: the new key works, the old one is left in IAM.
     expect((await readRootConfig(h.storage))?.accessKey).toBe("AKIANEW1");
+    expect(h.account.calls.slice(-1)).toEqual(["deleteAccessKey@AKIAOLD"]);
+    expect([...h.account.keys.keys()]).toEqual(["AKIAOLD", "AKIANEW1"]);
+    expect(h.resets()).toBe(1);
   });
 
   it("fails (500) when GetUser names no user", async () => {

@@ -59,13 +59,16 @@ describe("creds/<name> for iam_user", () => {
     expect(h.iam.users.size).toBe(0);
   });
 
-  it("answers an AWS refusal with upstream's prefix as a 400, and throttling as a thrown internal error", async () => {
+  it("answers every AWS failure with upstream's prefix as a 400, and throttling as upstream-rate-limited (502)", async () => {
     const h = harness();
     await putRole(h.storage, "deploy", { credential_types: ["iam_user"] });
     h.iam.failures.set("CreateUser", () => awsError("AccessDenied", "not authorized to perform: iam:CreateUser", 403));
     expect(await read(h, "creds/deploy")).toEqual({ data: { error: "Error creating IAM user: AccessDenied: not authorized to perform: iam:CreateUser" } });
+    // AWS failing on its side is still an error response upstream (ErrorResponse, no error).
+    h.iam.failures.set("CreateUser", () => awsError("ServiceFailure", "boom", 500, "server"));
+    expect(await read(h, "creds/deploy")).toEqual({ data: { error: "Error creating IAM user: AWS call failed on the AWS side (HTTP 500, ServiceFailure): boom" } });
     h.iam.failures.set("CreateUser", () => awsError("Throttling", "Rate exceeded"));
-    await expect(read(h, "creds/deploy")).rejects.toMatchObject({ kind: "internal" });
+    await expect(read(h, "creds/deploy")).rejects.toMatchObject({ kind: "upstream-rate-limited", message: "Error creating IAM user: Throttling: Rate exceeded" });
   });
 });
 

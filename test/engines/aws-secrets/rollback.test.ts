@@ -24,21 +24,18 @@ async function rollback(h: Harness): Promise<Response | undefined> {
 /** A creds request that crashes between CreateUser and CreateAccessKey. */
 async function halfCreatedUser(): Promise<{ h: Harness; username: string }> {
   let username = "";
-  const h = harness({
-    creds: {
-      iamUserHooks: {
-        beforeCreateAccessKey: (name) => {
-          username = name;
-          throw new Error("injected failure before CreateAccessKey");
-        },
-      },
-    },
+  const h = harness();
+  // The fake IAM fails CreateAccessKey, the last step: the user then exists with everything attached.
+  h.iam.failures.set("CreateAccessKey", (input) => {
+    username = typeof input["UserName"] === "string" ? input["UserName"] : "";
+    return new Error("injected failure before CreateAccessKey");
   });
   h.iam.groups.set("devs", { attached: [], inline: new Map() });
   await putRole(h.storage, "deploy", {
     credential_types: ["iam_user"], policy_document: POLICY, policy_arns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], iam_groups: ["devs"], iam_tags: { t: "v" },
   });
-  await expect(h.backend.handleRequest(h.request({ operation: "read", path: "creds/deploy" }))).rejects.toThrow("injected failure before CreateAccessKey");
+  const answer = await h.backend.handleRequest(h.request({ operation: "read", path: "creds/deploy" }));
+  expect(String(answer?.data?.["error"])).toContain("injected failure before CreateAccessKey");
   return { h, username };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getStaticCreds, getStaticRole, putStaticCreds, putStaticRole } from "../../../src/engines/aws-secrets/static-storage.js";
-import { ROTATION_RETRY_BACKOFF_MS, writeSafeReplicationState } from "../../../src/engines/aws-secrets/static-rotation.js";
-import { StaticSystemView, getJson, putJson } from "../../../src/logical/index.js";
+import { ROTATION_RETRY_BACKOFF_MS } from "../../../src/engines/aws-secrets/static-rotation.js";
+import { getJson, putJson } from "../../../src/logical/index.js";
 import { HOUR, MINUTE, T0, harness, serviceFailure, type Harness } from "./static-fixtures.js";
 
 async function createRole(h: Harness, name: string, username: string, period = "1h"): Promise<void> {
@@ -13,21 +13,6 @@ async function createRole(h: Harness, name: string, username: string, period = "
 async function currentKey(h: Harness, name: string): Promise<string | undefined> {
   return (await getStaticCreds(h.storage, name))?.accessKeyId;
 }
-
-describe("writeSafeReplicationState", () => {
-  it.each([
-    ["a standalone or primary active node", 0, false, true],
-    ["a performance primary", 1 << 5, false, true],
-    ["a performance secondary", 1 << 6, false, false],
-    ["a local mount on a performance secondary", 1 << 6, true, true],
-    ["a DR secondary", 1 << 9, false, false],
-    ["a DR secondary, even for a local mount", 1 << 9, true, false],
-    ["a performance standby", 1 << 14, false, false],
-    ["a performance standby, even for a local mount", 1 << 14, true, false],
-  ])("%s → %s", async (_name, replicationState, localMount, expected) => {
-    expect(await writeSafeReplicationState(new StaticSystemView({ replicationState, localMount }))).toBe(expected);
-  });
-});
 
 describe("StaticRotationQueue.rotateDue", () => {
   it("does nothing before the rotation time and rotates once it has come", async () => {
