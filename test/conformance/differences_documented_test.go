@@ -63,13 +63,16 @@ func readmeTable(t *testing.T, heading string) map[string][2]string {
 			continue
 		}
 		inTable = true
+		if strings.HasPrefix(line, "|---") {
+			continue
+		}
 		cells := strings.Split(strings.Trim(line, "|"), " | ")
 		if len(cells) != 3 {
 			t.Fatalf("README table row under %q does not have 3 cells: %q", heading, line)
 		}
 		id := strings.TrimSpace(cells[0])
 		if !strings.HasPrefix(id, "`") {
-			continue // header and separator rows
+			continue // the header row
 		}
 		rows[strings.Trim(id, "`")] = [2]string{strings.TrimSpace(cells[1]), strings.TrimSpace(cells[2])}
 	}
