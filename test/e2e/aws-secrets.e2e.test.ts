@@ -85,10 +85,18 @@ async function userExists(name: string): Promise<boolean> {
   }
 }
 
-/** The IAM user that owns an access key (moto's ListAccessKeys per user). */
+/**
+ * The IAM user that owns an access key (moto's ListAccessKeys per user). A user that a revocation
+ * deletes between the listing and its ListAccessKeys is passed over: it owns no live key.
+ */
 async function ownerOf(accessKey: string): Promise<string> {
   for (const user of await vaultUsers()) {
-    const keys = await aws().send(new ListAccessKeysCommand({ UserName: user }));
+    const keys = await aws()
+      .send(new ListAccessKeysCommand({ UserName: user }))
+      .catch((err: unknown) => {
+        if ((err as { name?: string }).name?.startsWith("NoSuchEntity") === true) return { AccessKeyMetadata: [] };
+        throw err;
+      });
     if ((keys.AccessKeyMetadata ?? []).some((k) => k.AccessKeyId === accessKey)) return user;
   }
   throw new Error(`no vault- user owns ${accessKey}`);
