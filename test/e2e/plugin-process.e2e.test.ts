@@ -217,6 +217,21 @@ describe("process lifecycle", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("refuses a brokered storage server that does not present Vault's certificate", async () => {
+    const host = await startFakeHost(PLUGIN);
+    try {
+      const impostor = generateServerCertificate();
+      // Setup dials lazily, so it succeeds; the first storage call must fail the TLS check.
+      const storage = await host.setup("impostor", { storageCert: impostor });
+      const write = await host.request("impostor", { operation: "update", path: "config/lease", data: JSON.stringify({ lease: "30m", lease_max: "1h" }) });
+      expect(write.response).toBeNull();
+      expect(write.err?.err_msg).toMatch(/certificate/);
+      expect(await storage.storage.list("")).toEqual([]);
+    } finally {
+      await host.close();
+    }
+  });
+
   it("started under umask 000 in a world-writable PLUGIN_UNIX_SOCKET_DIR, its socket is 0600 in a 0700 directory, removed on SIGTERM", async () => {
     const dir = mkdtempSync(join(tmpdir(), "vnp-sockdir-"));
     chmodSync(dir, 0o777);
