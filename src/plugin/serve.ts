@@ -14,7 +14,7 @@ import {
 } from "./handshake.js";
 import { healthHandlers } from "./health.js";
 import { GRPC_OPTIONS } from "./limits.js";
-import { applySocketGroup, planUnixSocket, removeSocket } from "./listener.js";
+import { planUnixSocket, removeSocket, restrictSocket } from "./listener.js";
 import { HclogLogger } from "./logger.js";
 import { leanAsyncResourceBind } from "./node-workarounds.js";
 import { generateServerCertificate } from "./mtls.js";
@@ -84,7 +84,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     stopping = true;
     logger.debug("plugin shutting down", { reason });
     const exit = (): never => {
-      removeSocket(socket.path);
+      removeSocket(socket);
       process.exit(0);
     };
     setTimeout(exit, SHUTDOWN_DEADLINE_MS).unref();
@@ -120,13 +120,13 @@ export async function serve(options: ServeOptions): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     server.bindAsync(`unix:${socket.path}`, credentials, (err) => (err === null ? resolve() : reject(err)));
   });
-  applySocketGroup(socket);
+  restrictSocket(socket);
 
   // go-plugin servers ignore SIGINT so a Ctrl-C at Vault's terminal lets Vault clean up first.
   process.on("SIGINT", () => logger.debug("ignoring SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("unhandledRejection", (reason) => logger.error("unhandled rejection", { error: String(reason) }));
-  process.on("exit", () => removeSocket(socket.path));
+  process.on("exit", () => removeSocket(socket));
 
   process.stdout.write(
     formatHandshake({

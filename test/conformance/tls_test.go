@@ -24,6 +24,7 @@ import (
 	bplugin "github.com/hashicorp/vault/sdk/plugin"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 )
 
@@ -235,6 +236,46 @@ func TestAutoMTLS(t *testing.T) {
 			t.Fatalf("health check without a client certificate succeeded (status %v)", st)
 		}
 		t.Logf("refused as expected: %v", err)
+	})
+
+	t.Run("PlaintextClientRefused", func(t *testing.T) {
+		conn, err := grpc.NewClient(mp.target(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+		if err != nil {
+			t.Fatalf("grpc.NewClient(%s): %v", mp.target(), err)
+		}
+		defer conn.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if resp, err := healthpb.NewHealthClient(conn).Check(ctx, &healthpb.HealthCheckRequest{Service: "plugin"}); err == nil {
+			t.Fatalf("health check over plaintext succeeded (status %v)", resp.GetStatus())
+		}
+	})
+
+	t.Run("ClientCertSignedByAnotherCARefused", func(t *testing.T) {
+		// A certificate issued by a CA of the attacker's making, for the same name as Vault's.
+		caCert, _ := selfSignedCert(t, "localhost")
+		ca, err := x509.ParseCertificate(caCert.Certificate[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, err := ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tmpl := &x509.Certificate{
+			SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "localhost"}, DNSNames: []string{"localhost"},
+			NotBefore: time.Now().Add(-time.Minute), NotAfter: time.Now().Add(time.Hour),
+			KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
+			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth, x509.ExtKeyUsageServerAuth},
+		}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caCert.PrivateKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		leaf := tls.Certificate{Certificate: [][]byte{der, caCert.Certificate[0]}, PrivateKey: key}
+		if st, err := mp.healthCheck(t, []tls.Certificate{leaf}); err == nil {
+			t.Fatalf("health check with a certificate from another CA succeeded (status %v)", st)
+		}
 	})
 
 	t.Run("VaultClientCertAccepted", func(t *testing.T) {

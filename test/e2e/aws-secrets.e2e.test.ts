@@ -31,6 +31,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDeleteConflictProxy, type DeleteConflictProxy } from "../helpers/delete-conflict-proxy.js";
 import { MOTO_START_TIMEOUT_MS, startMoto, type MotoServer } from "../helpers/moto.js";
 import { parseCliJson, registerAndMount, requireDistFile, startServer, waitFor, type DevServer } from "./lib.js";
+import { SecretWatch, expectNoSecretsInLog } from "./secret-watch.js";
 
 const ACCOUNT = "123456789012";
 const ADMIN_ARN = `arn:aws:iam::${ACCOUNT}:user/vnp-moto-admin`;
@@ -49,6 +50,8 @@ let proxy: DeleteConflictProxy | undefined;
 let server: DevServer | undefined;
 let iam: IAMClient | undefined;
 let workDir = "";
+/** Every secret of the run, checked against the server log at the end. */
+const secrets = new SecretWatch();
 
 const srv = (): DevServer => {
   if (server === undefined) throw new Error("server did not start (see beforeAll)");
@@ -140,7 +143,8 @@ describe("AWS secrets engine through OpenBao and moto (SigV4 on)", () => {
     await aws().send(new AttachRolePolicyCommand({ RoleName: "vnp-deploy", PolicyArn: managed.Policy?.Arn ?? "" }));
     await aws().send(new CreateGroupCommand({ GroupName: "vnp-devs" }));
 
-    server = await startServer({ startTimeoutMs: 60_000, rawStorage: true });
+    // Everything at trace, OpenBao and the plugin, so the log check at the end sees every line.
+    server = secrets.watch(await startServer({ startTimeoutMs: 60_000, rawStorage: true, logLevel: "trace", env: { VNP_LOG_LEVEL: "trace" } }));
     const file = requireDistFile("vault-plugin-secrets-aws");
     await registerAndMount(server, { file, type: "secret", name: "aws", mountPath: "aws" });
     const { accessKeyId, secretAccessKey } = moto.rootCredentials;
@@ -445,6 +449,29 @@ describe("AWS secrets engine through OpenBao and moto (SigV4 on)", () => {
       const lease = await creds("aws-rot/creds/after");
       expect(lease.data["access_key"]).toEqual(expect.any(String));
       await cli("lease", "revoke", lease.lease_id);
+    });
+  });
+
+  // Last, so it sees the whole run: every secret_key, session token, root key (including the
+  // ones rotate-root made, read back through sys/raw), SigV4 signature and Vault token.
+  describe("no secret in the log", () => {
+    it("the server log (OpenBao and the plugin at trace) holds none of the run's secrets", async () => {
+      const mounts = (await srv().http("GET", "/v1/sys/mounts")).json as { data: Record<string, { uuid: string; type: string }> };
+      for (const [mount, info] of Object.entries(mounts.data)) {
+        if (!mount.startsWith("aws")) continue;
+        const raw = await srv().http("GET", `/v1/sys/raw/logical/${info.uuid}/config/root`);
+        if (raw.status !== 200) continue;
+        secrets.add(`${mount}config/root secret_key (sys/raw)`, (JSON.parse((raw.json as { data: { value: string } }).data.value) as { secret_key?: string }).secret_key);
+      }
+      for (const call of proxy?.calls ?? []) secrets.add(`SigV4 signature of ${call.action}`, call.signature);
+      // Not a vacuous check: every kind of secret the run handles is among those searched for.
+      const kinds = [...secrets.secrets.values()].join("\n");
+      // (session_token is the same value as security_token, so it is listed under the latter.)
+      for (const kind of ["secret_key (bao write aws/config/root)", "security_token", "client_token", "config/root secret_key (sys/raw)", "SigV4 signature"]) {
+        expect(kinds, kind).toContain(kind);
+      }
+      expect(secrets.secrets.size).toBeGreaterThan(100);
+      expectNoSecretsInLog(srv(), secrets.secrets);
     });
   });
 });

@@ -3,9 +3,9 @@
 // Go SDK would never send.
 import * as grpc from "@grpc/grpc-js";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getJson } from "../../src/logical/index.js";
 import { protos } from "../../src/plugin/proto.js";
@@ -211,9 +211,46 @@ describe("process lifecycle", () => {
     const socket = host.handshake[3] ?? "";
     expect(socket.startsWith(`${dir}/plugin`)).toBe(true);
     expect(statSync(socket).mode & 0o777).toBe(0o660);
+    expect(statSync(dirname(socket)).mode & 0o777).toBe(0o710);
     expect(statSync(socket).gid).toBe(gid);
     await host.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("refuses a brokered storage server that does not present Vault's certificate", async () => {
+    const host = await startFakeHost(PLUGIN);
+    try {
+      const impostor = generateServerCertificate();
+      // Setup dials lazily, so it succeeds; the first storage call must fail the TLS check.
+      const storage = await host.setup("impostor", { storageCert: impostor });
+      const write = await host.request("impostor", { operation: "update", path: "config/lease", data: JSON.stringify({ lease: "30m", lease_max: "1h" }) });
+      expect(write.response).toBeNull();
+      expect(write.err?.err_msg).toMatch(/certificate/);
+      expect(await storage.storage.list("")).toEqual([]);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it("started under umask 000 in a world-writable PLUGIN_UNIX_SOCKET_DIR, its socket is 0600 in a 0700 directory, removed on SIGTERM", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vnp-sockdir-"));
+    chmodSync(dir, 0o777);
+    const wrapper = join(dir, "umask-000");
+    writeFileSync(wrapper, `#!/bin/sh\numask 000\nexec ${JSON.stringify(PLUGIN)}\n`, { mode: 0o755 });
+    const host = await startFakeHost(wrapper, { PLUGIN_UNIX_SOCKET_DIR: dir });
+    try {
+      const socket = host.handshake[3] ?? "";
+      expect(dirname(dirname(socket))).toBe(dir);
+      expect(statSync(socket).isSocket()).toBe(true);
+      expect(statSync(socket).mode & 0o777).toBe(0o600);
+      expect(statSync(dirname(socket)).mode & 0o777).toBe(0o700);
+      host.child.kill("SIGTERM");
+      expect(await waitForExit(host, 3_000)).toBe(0);
+      expect(existsSync(dirname(socket))).toBe(false);
+    } finally {
+      await host.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([

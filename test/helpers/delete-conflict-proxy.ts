@@ -50,6 +50,8 @@ export interface ProxiedCall {
   action: string;
   /** The UserName parameter, if any. */
   userName: string | undefined;
+  /** The SigV4 signature the client sent ("" when unsigned): a secret that must never be logged. */
+  signature: string;
   /** The status the client got. */
   status: number;
   /** True when the proxy answered itself instead of moto. */
@@ -204,7 +206,8 @@ export async function startDeleteConflictProxy(motoEndpoint: string, options: De
     const form = (req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded") ? new URLSearchParams(body.toString("utf8")) : undefined;
     const action = form?.get("Action") ?? "";
     const userName = form?.get("UserName") ?? undefined;
-    const call: ProxiedCall = { service, region, action, userName, status: 0, answeredByProxy: false };
+    const signature = /Signature=([0-9a-f]+)/.exec(req.headers.authorization ?? "")?.[1] ?? "";
+    const call: ProxiedCall = { service, region, action, userName, signature, status: 0, answeredByProxy: false };
     calls.push(call);
     const isIam = service === "iam" || service === "";
 

@@ -22,8 +22,11 @@ export interface FakeHost {
   backend: BackendClient;
   channel: grpc.Channel;
   stderr: () => string;
-  /** Runs Setup for a mount; returns its storage. */
-  setup(multiplexId: string): Promise<StorageServer>;
+  /**
+   * Runs Setup for a mount; returns its storage. `storageCert` makes the brokered storage server
+   * present another certificate than the one in PLUGIN_CLIENT_CERT (an impostor in Vault's place).
+   */
+  setup(multiplexId: string, options?: { storageCert?: ServerCertificate }): Promise<StorageServer>;
   request(multiplexId: string, request: Request): Promise<HandleRequestReply__Output>;
   close(): Promise<void>;
 }
@@ -92,8 +95,9 @@ export async function startFakeHost(pluginPath: string, extraEnv: Record<string,
     backend,
     channel,
     stderr: () => stderr,
-    async setup(multiplexId) {
-      const server = await startStorageServer({ certPem: hostCert.certPem, keyPem: hostCert.keyPem, clientRootPem: pluginCertPem });
+    async setup(multiplexId, options = {}) {
+      const cert = options.storageCert ?? hostCert;
+      const server = await startStorageServer({ certPem: cert.certPem, keyPem: cert.keyPem, clientRootPem: pluginCertPem });
       servers.push(server);
       const id = nextId++;
       stream.write({ service_id: id, network: "unix", address: server.address });

@@ -154,7 +154,16 @@ export async function rotateStaticKey(ctx: AwsSecretsContext, storage: Storage, 
     secretAccessKey: created.SecretAccessKey,
     expiration: new Date(ctx.now().getTime() + periodMs(role)),
   };
-  await putStaticCreds(storage, role.name, creds);
+  try {
+    await putStaticCreds(storage, role.name, creds);
+  } catch (err) {
+    // A key no storage entry records would never be shown, rotated or deleted: take it back, as
+    // rotate-root does. (Upstream leaves it; IAM's two-key limit then bites the next rotation.)
+    await iam.deleteAccessKey({ AccessKeyId: created.AccessKeyId, UserName: role.username }).catch((cleanup: unknown) => {
+      ctx.logger.warn("could not delete the new access key after failing to store it", { role: role.name, error: String(cleanup) });
+    });
+    throw err;
+  }
   return creds;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getStaticCreds, getStaticRole, putStaticCreds, putStaticRole } from "../../../src/engines/aws-secrets/static-storage.js";
 import { ROTATION_RETRY_BACKOFF_MS } from "../../../src/engines/aws-secrets/static-rotation.js";
-import { getJson, putJson } from "../../../src/logical/index.js";
+import { getJson, putJson, type Storage } from "../../../src/logical/index.js";
 import { HOUR, MINUTE, T0, harness, serviceFailure, type Harness } from "./static-fixtures.js";
 
 async function createRole(h: Harness, name: string, username: string, period = "1h"): Promise<void> {
@@ -31,6 +31,22 @@ describe("StaticRotationQueue.rotateDue", () => {
     const creds = await getStaticCreds(h.storage, "app");
     expect(creds?.expiration).toEqual(new Date(T0 + 2 * HOUR));
     expect(h.feature.queue.nextRotation("app")).toEqual(new Date(T0 + 2 * HOUR));
+  });
+
+  it("deletes the new key again when its creds cannot be stored, keeping the stored ones", async () => {
+    const h = harness();
+    await createRole(h, "app", "app-user");
+    const first = await currentKey(h, "app");
+    const failing: Storage = {
+      list: (prefix) => h.storage.list(prefix),
+      get: (key) => h.storage.get(key),
+      delete: (key) => h.storage.delete(key),
+      put: (entry) => (entry.key.startsWith("static-creds/") ? Promise.reject(new Error("storage is full")) : h.storage.put(entry)),
+    };
+    h.clock.advance(HOUR);
+    await expect(h.feature.queue.rotateDue(failing)).rejects.toThrow(/storage is full/);
+    expect(h.iam.keyIds("app-user")).toEqual([first]);
+    expect(await currentKey(h, "app")).toBe(first);
   });
 
   it("uses a fresh IAM client for every rotation and checks the user first", async () => {
