@@ -11,6 +11,7 @@ import type { Response as ProtoResponse } from "../generated/pb/Response.js";
 import type { Secret as ProtoSecret, Secret__Output } from "../generated/pb/Secret.js";
 import type { Timestamp, Timestamp__Output } from "../generated/google/protobuf/Timestamp.js";
 import type { Paths as ProtoPaths } from "../generated/pb/Paths.js";
+import { checkRequestData } from "./request-limits.js";
 import {
   UserError,
   isOperation,
@@ -175,7 +176,8 @@ function headersToProto(headers: Record<string, string[]>): Record<string, Proto
 
 /**
  * A wire request as the backend sees it. Throws UnsupportedOperationError for an operation this
- * SDK does not know and UserError for a `data` field that is not a JSON object.
+ * SDK does not know, RequestLimitError (400) for a `data` field over the limits of
+ * request-limits.ts, and UserError for a `data` field that is not a JSON object.
  */
 export function protoRequestToLogical(req: Request__Output, storage: Storage): Request {
   if (!isOperation(req.operation)) throw new UnsupportedOperationError();
@@ -184,7 +186,7 @@ export function protoRequestToLogical(req: Request__Output, storage: Storage): R
     id: req.id,
     operation: req.operation,
     path: req.path,
-    data: parseJsonObject(req.data, "request data"),
+    data: parseJsonObject(checkRequestData(req.data), "request data"),
     storage,
     ...(req.secret === null ? {} : { secret: secretFromProto(req.secret) }),
     ...(req.auth === null ? {} : { auth: authFromProto(req.auth) }),
