@@ -31,6 +31,7 @@ export {
 export { calculateTtl, calculateTtlFromSystem, leaseExtend, type LeaseTerms, type TtlInput, type TtlResult } from "./lease.js";
 export { KeyedLock } from "./locks.js";
 export { goQuote, isPrint } from "./go-quote.js";
+export { boundInput, MAX_QUOTED_INPUT, quoteInput } from "./error-text.js";
 export { multiErrorText } from "./multierror.js";
 export { primaryOwnsMountData, writeSafeReplicationState } from "./replication.js";
 export { defineSecret, secretResponse, SECRET_TYPE_KEY } from "./secret.js";

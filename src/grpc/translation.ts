@@ -11,6 +11,7 @@ import type { Response as ProtoResponse } from "../generated/pb/Response.js";
 import type { Secret as ProtoSecret, Secret__Output } from "../generated/pb/Secret.js";
 import type { Timestamp, Timestamp__Output } from "../generated/google/protobuf/Timestamp.js";
 import type { Paths as ProtoPaths } from "../generated/pb/Paths.js";
+import { boundErrorText, MAX_ERROR_TEXT } from "./errors.js";
 import { checkRequestData } from "./request-limits.js";
 import {
   UserError,
@@ -213,8 +214,11 @@ export function protoRequestToLogical(req: Request__Output, storage: Storage): R
 }
 
 export function logicalResponseToProto(resp: Response): ProtoResponse {
+  // An error response's text is bounded like an error's (errors.ts).
+  const error = resp.data?.["error"];
+  const data = typeof error === "string" && error.length > MAX_ERROR_TEXT ? { ...resp.data, error: boundErrorText(error) } : resp.data;
   return {
-    data: toJson(resp.data ?? null),
+    data: toJson(data ?? null),
     ...(resp.secret === undefined ? {} : { secret: secretToProto(resp.secret) }),
     ...(resp.auth === undefined ? {} : { auth: authToProto(resp.auth) }),
     redirect: resp.redirect ?? "",
