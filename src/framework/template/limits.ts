@@ -4,9 +4,10 @@
 // only bounds are the parser's 10000 nested parentheses (parse.go maxStackDepth), 100000 nested
 // {{template}} calls (exec.go maxExecDepth; we reject {{template}} at parse time), and fmt's
 // widths and precisions of at most 1e6 (print.go tooLarge). The values below sit far above what a
-// username template needs (Vault's default is 270 bytes, about 40 steps, and its longest value is
-// 64 bytes) and keep the worst case to a few milliseconds of one core, so evaluation can stay
-// synchronous: no template holds the event loop long enough to be felt by other mounts.
+// username template needs (Vault's default is 270 bytes, takes 161 steps for an IAM name, and its
+// longest value is 64 bytes) and keep the worst case to a few milliseconds of one core, so
+// evaluation can stay synchronous: no template holds the event loop long enough to be felt by
+// other mounts.
 import { TemplateError } from "./lexer.js";
 
 /** The limits one compiled template is held to; see DEFAULT_TEMPLATE_LIMITS for the reasons. */
@@ -24,7 +25,7 @@ export interface TemplateLimits {
 /**
  * The limits of every template unless a caller passes others. 8 KiB of text is 30 times Vault's
  * default template; 100 nested blocks is far beyond any hand-written template and far below the
- * depth at which a JavaScript stack overflows (about 3000); 10000 steps is 250 renders' worth of
+ * depth at which a JavaScript stack overflows (about 3000); 10000 steps is 60 renders' worth of
  * Vault's default template and runs in a few milliseconds; 16 KiB per value is 256 times the
  * longest name AWS accepts (a value of 16 KiB costs 4096 steps to produce).
  */
