@@ -12,6 +12,7 @@ import {
   type Request,
   type Response,
 } from "../logical/index.js";
+import { boundInput } from "./error-text.js";
 import type { TokenParams } from "./token-fields.js";
 
 /** A blank `Auth` (Go's zero value): no policies, no lease terms, token type "default". */
@@ -203,7 +204,7 @@ export function parseAddrs(addrs: readonly string[]): string[] {
   return addrs.map((addr) => {
     const canonical = canonicalAddr(addr);
     if (canonical === undefined) {
-      const q = JSON.stringify(addr);
+      const q = JSON.stringify(boundInput(addr));
       throw new Error(`error parsing address ${q}: Unable to convert ${q} to an IPv4 or IPv6 address, or a UNIX Socket`);
     }
     return canonical;

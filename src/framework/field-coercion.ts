@@ -9,7 +9,7 @@
 // (`1.0` → "1", `1e3` → "1000", `-0` → "0", `1e21` → "1e+21"), which Vault rejects for int-like and
 // bool fields and we accept, and integers beyond 2^53, which lose precision before we see them.
 import { FieldParseError } from "./types.js";
-import { goQuote } from "./go-quote.js";
+import { boundInput, quoteInput } from "./error-text.js";
 
 // ---------------------------------------------------------------- Go's view of a JSON value
 
@@ -63,7 +63,7 @@ export const fail = (message: string): never => {
 };
 
 const unconvertible = (name: string, target: string, value: unknown): never =>
-  fail(`'${name}' expected type '${target}', got unconvertible type '${goTypeName(value)}', value: '${goFormat(value)}'`);
+  fail(`'${name}' expected type '${target}', got unconvertible type '${goTypeName(value)}', value: '${boundInput(goFormat(value))}'`);
 
 // ---------------------------------------------------------------- strconv
 
@@ -155,7 +155,7 @@ const TRUE_WORDS = new Set(["1", "t", "T", "TRUE", "true", "True"]);
 const FALSE_WORDS = new Set(["0", "f", "F", "FALSE", "false", "False"]);
 
 /** strconv's NumError text: `strconv.ParseInt: parsing "x": invalid syntax`. */
-export const numError = (fn: string, text: string, reason: NumError): string => `strconv.${fn}: parsing ${goQuote(text)}: ${reason}`;
+export const numError = (fn: string, text: string, reason: NumError): string => `strconv.${fn}: parsing ${quoteInput(text)}: ${reason}`;
 
 // ---------------------------------------------------------------- mapstructure.WeakDecode
 
@@ -343,7 +343,7 @@ export function kvPairs(raw: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of decodeList("", liftToList(raw) ?? [], weakString)) {
     const at = pair.indexOf("=");
-    if (at <= 0) fail(`invalid key pair ${goQuote(pair)}`);
+    if (at <= 0) fail(`invalid key pair ${quoteInput(pair)}`);
     out[pair.slice(0, at)] = pair.slice(at + 1);
   }
   return out;

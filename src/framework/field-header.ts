@@ -5,6 +5,7 @@
 //   3. a list of "Name:value" strings (the CLI).
 // Keys are canonicalised like Go's http.Header.Add ("content-type" → "Content-Type").
 import { DecodeError, goFormat, isMap, weakMapInto } from "./field-coercion.js";
+import { quoteInput } from "./error-text.js";
 import { goQuote } from "./go-quote.js";
 
 const fail = (message: string): never => {
@@ -207,7 +208,7 @@ export function header(raw: unknown): Record<string, string[]> {
   for (const item of Array.isArray(raw) ? (raw as unknown[]) : [raw]) {
     const pair = typeof item === "string" ? item : "";
     const at = pair.indexOf(":");
-    if (typeof item !== "string" || at <= 0) fail(`invalid key pair ${goQuote(pair)}`);
+    if (typeof item !== "string" || at <= 0) fail(`invalid key pair ${quoteInput(pair)}`);
     add(out, pair.slice(0, at), pair.slice(at + 1));
   }
   return out;

@@ -31,6 +31,7 @@ export {
 export { calculateTtl, calculateTtlFromSystem, leaseExtend, type LeaseTerms, type TtlInput, type TtlResult } from "./lease.js";
 export { KeyedLock } from "./locks.js";
 export { goQuote, isPrint } from "./go-quote.js";
+export { boundInput, MAX_QUOTED_INPUT, quoteInput } from "./error-text.js";
 export { multiErrorText } from "./multierror.js";
 export { primaryOwnsMountData, writeSafeReplicationState } from "./replication.js";
 export { defineSecret, secretResponse, SECRET_TYPE_KEY } from "./secret.js";
@@ -48,4 +49,4 @@ export {
   type TokenParams,
 } from "./token-fields.js";
 export { DEFAULT_WAL_ROLLBACK_MIN_AGE_MS, deleteWal, getWal, listWal, putWal, WAL_PREFIX } from "./wal.js";
-export { compileTemplate, formatGoTime, GoMap, GoStruct, TemplateError, type Template, type TemplateData, type TemplateFunc, type TemplateOptions } from "./template/index.js";
+export { compileTemplate, DEFAULT_TEMPLATE_LIMITS, formatGoTime, GoMap, GoStruct, TemplateError, TemplateLimitError, type TemplateLimitName, type TemplateLimits, type Template, type TemplateData, type TemplateFunc, type TemplateOptions } from "./template/index.js";

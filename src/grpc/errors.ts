@@ -18,9 +18,22 @@ export const PROTO_ERROR_TYPES: Record<LogicalErrorKind, number> = {
   "upstream-rate-limited": 0,
 };
 
+/**
+ * Longest error text sent to Vault. Engines quote user input bounded (framework/error-text.ts);
+ * this is the backstop for any text that still grew with its input, since Vault logs and returns
+ * error texts whole.
+ */
+export const MAX_ERROR_TEXT = 16 * 1024;
+
+/** `text` cut to MAX_ERROR_TEXT characters, saying how much was left out. */
+export function boundErrorText(text: string): string {
+  if (text.length <= MAX_ERROR_TEXT) return text;
+  return `${text.slice(0, MAX_ERROR_TEXT)}... (${text.length - MAX_ERROR_TEXT} more characters)`;
+}
+
 export function toProtoError(err: unknown): ProtoError {
   const logical = toLogicalError(err);
   // The message of a rate-limited failure travels in the reply's error response instead.
-  const message = logical.kind === "upstream-rate-limited" ? UPSTREAM_RATE_LIMITED : logical.message;
+  const message = boundErrorText(logical.kind === "upstream-rate-limited" ? UPSTREAM_RATE_LIMITED : logical.message);
   return { err_type: PROTO_ERROR_TYPES[logical.kind], err_msg: message, err_code: String(logical.code) };
 }

@@ -11,6 +11,8 @@ import type { Response as ProtoResponse } from "../generated/pb/Response.js";
 import type { Secret as ProtoSecret, Secret__Output } from "../generated/pb/Secret.js";
 import type { Timestamp, Timestamp__Output } from "../generated/google/protobuf/Timestamp.js";
 import type { Paths as ProtoPaths } from "../generated/pb/Paths.js";
+import { boundErrorText, MAX_ERROR_TEXT } from "./errors.js";
+import { checkRequestData } from "./request-limits.js";
 import {
   UserError,
   isOperation,
@@ -175,7 +177,8 @@ function headersToProto(headers: Record<string, string[]>): Record<string, Proto
 
 /**
  * A wire request as the backend sees it. Throws UnsupportedOperationError for an operation this
- * SDK does not know and UserError for a `data` field that is not a JSON object.
+ * SDK does not know, RequestLimitError (400) for a `data` field over the limits of
+ * request-limits.ts, and UserError for a `data` field that is not a JSON object.
  */
 export function protoRequestToLogical(req: Request__Output, storage: Storage): Request {
   if (!isOperation(req.operation)) throw new UnsupportedOperationError();
@@ -184,7 +187,7 @@ export function protoRequestToLogical(req: Request__Output, storage: Storage): R
     id: req.id,
     operation: req.operation,
     path: req.path,
-    data: parseJsonObject(req.data, "request data"),
+    data: parseJsonObject(checkRequestData(req.data), "request data"),
     storage,
     ...(req.secret === null ? {} : { secret: secretFromProto(req.secret) }),
     ...(req.auth === null ? {} : { auth: authFromProto(req.auth) }),
@@ -211,8 +214,11 @@ export function protoRequestToLogical(req: Request__Output, storage: Storage): R
 }
 
 export function logicalResponseToProto(resp: Response): ProtoResponse {
+  // An error response's text is bounded like an error's (errors.ts).
+  const error = resp.data?.["error"];
+  const data = typeof error === "string" && error.length > MAX_ERROR_TEXT ? { ...resp.data, error: boundErrorText(error) } : resp.data;
   return {
-    data: toJson(resp.data ?? null),
+    data: toJson(data ?? null),
     ...(resp.secret === undefined ? {} : { secret: secretToProto(resp.secret) }),
     ...(resp.auth === undefined ? {} : { auth: authToProto(resp.auth) }),
     redirect: resp.redirect ?? "",

@@ -6,7 +6,7 @@
 // robfig/cron v3 with five fields), deregistration is a silent no-op, and any request that would
 // register a rotation job is refused with CE's text.
 import type { Nanoseconds } from "../../logical/index.js";
-import { goQuote } from "../../framework/index.js";
+import { boundInput, quoteInput } from "../../framework/index.js";
 import type { RootRotationSettings } from "./config-root-storage.js";
 
 /** CE's answer to a rotation-job registration, as the CE system view wraps it (twice). */
@@ -95,7 +95,7 @@ const INT64_MAX = 2n ** 63n - 1n;
 
 /** strconv.Atoi followed by the parser's sign check; a string is the error. */
 function parseCronInt(text: string): bigint | string {
-  const atoi = (reason: string): string => `failed to parse int from ${text}: strconv.Atoi: parsing ${goQuote(text)}: ${reason}`;
+  const atoi = (reason: string): string => `failed to parse int from ${boundInput(text)}: strconv.Atoi: parsing ${quoteInput(text)}: ${reason}`;
   if (!/^[+-]?[0-9]+$/.test(text)) return atoi("invalid syntax");
   const value = BigInt(text);
   if (value > INT64_MAX || value < -INT64_MAX - 1n) return atoi("value out of range");

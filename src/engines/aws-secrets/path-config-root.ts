@@ -7,7 +7,7 @@ import { withRootConfigLock } from "./config-root-lock.js";
 import { OPERATION_PREFIX } from "./constants.js";
 import { DEFAULT_CONNECTION_CONFIG } from "../../aws/config.js";
 import type { AwsSecretsContext } from "./context.js";
-import { DEFAULT_USERNAME_TEMPLATE } from "./username.js";
+import { DEFAULT_USERNAME_TEMPLATE, usernameTemplateOverLimit } from "./username.js";
 
 /**
  * Vault's default username template, stored whenever none is given. It is data, not prose: one
@@ -126,6 +126,10 @@ function mergeConfig(current: StoredRootConfig, data: FieldData<RootFields>): St
   // Unlike the fields above, upstream takes username_template as sent on every write: a write
   // without it (or with an empty one) stores the default, even over a custom template.
   next.usernameTemplate = data.get("username_template") || DEFAULT_USERNAME_TEMPLATE;
+  // Unlike upstream, a template that would exceed the template limits is refused here already,
+  // rather than failing every creds read later.
+  const overLimit = usernameTemplateOverLimit(next.usernameTemplate);
+  if (overLimit !== undefined) return `username_template: ${overLimit}`;
 
   if (next.stsFallbackEndpoints.length !== next.stsFallbackRegions.length) {
     return "fallback endpoints and fallback regions must be the same length";

@@ -1,7 +1,7 @@
 // creds/<role> and sts/<role>: issue credentials for a role (≈ upstream path_user.go pathUser and
 // pathCredsRead). One pattern serves both prefixes, by GET or POST; the prefix only matters for
 // legacy roles, whose ambiguous credential types it resolves and whose paths it keeps apart.
-import { definePath, field, genericNameWithAtRegex, goQuote, type FieldData, type PathSpec, type SecretSpec } from "../../framework/index.js";
+import { definePath, field, genericNameWithAtRegex, goQuote, quoteInput, type FieldData, type PathSpec, type SecretSpec } from "../../framework/index.js";
 import { errorResponse, LogicalError, NS_PER_SECOND, type Request, type Response } from "../../logical/index.js";
 import { awsIssuanceFailure } from "../../aws/errors.js";
 import { OPERATION_PREFIX } from "./constants.js";
@@ -55,7 +55,7 @@ function resolveCredentialType(role: RoleEntry, onStsPath: boolean): { type: str
   } else if (role.credentialTypes.length > 1) {
     type = onStsPath ? "federation_token" : "iam_user";
     if (!role.credentialTypes.some((allowed) => allowed === type)) {
-      return { error: `requested credential type ${goQuote(type)} not in allowed credential types ${goStringSlice(role.credentialTypes)}` };
+      return { error: `requested credential type ${quoteInput(type)} not in allowed credential types ${goStringSlice(role.credentialTypes)}` };
     }
   }
   if (role.prohibitFlexibleCredPath) {
@@ -75,7 +75,7 @@ function resolveRoleArn(role: RoleEntry, roleName: string, asked: string): { arn
     const only = role.roleArns.length === 1 ? role.roleArns[0] : undefined;
     return only === undefined ? { error: "did not supply a role_arn parameter and unable to determine one" } : { arn: only };
   }
-  if (!role.roleArns.includes(asked)) return { error: `role_arn ${goQuote(asked)} not in allowed role arns for Vault role ${goQuote(roleName)}` };
+  if (!role.roleArns.includes(asked)) return { error: `role_arn ${quoteInput(asked)} not in allowed role arns for Vault role ${quoteInput(roleName)}` };
   return { arn: asked };
 }
 
@@ -93,7 +93,7 @@ async function issue(
   } catch (err) {
     throw new Error(`error retrieving role: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
-  if (role === undefined) return errorResponse(`Role ${goQuote(roleName)} not found`);
+  if (role === undefined) return errorResponse(`Role ${quoteInput(roleName)} not found`);
 
   const ttl = await stsTtlSeconds(ctx, role, data);
   const resolved = resolveCredentialType(role, request.path.startsWith("sts"));
@@ -117,7 +117,7 @@ async function issue(
     case "session_token":
       return stsSecretResponse(spec, await sessionTokenCreds(ctx, role, ttl, data.get("mfa_code")));
     default:
-      return errorResponse(`unknown credential_type: ${goQuote(resolved.type)}`);
+      return errorResponse(`unknown credential_type: ${quoteInput(resolved.type)}`);
   }
 }
 

@@ -1,6 +1,6 @@
 // roles/ and roles/<name>: what each kind of credential issued by this mount may do.
 import { definePath, field, genericNameWithAtRegex, KeyedLock, type FieldData } from "../../framework/index.js";
-import { goQuote, multiErrorText } from "../../framework/index.js";
+import { goQuote, multiErrorText, quoteInput } from "../../framework/index.js";
 import { errorResponse, listResponse, secondsToNs, type Request, type Response } from "../../logical/index.js";
 import { OPERATION_PREFIX } from "./constants.js";
 import type { AwsSecretsContext } from "./context.js";
@@ -143,7 +143,7 @@ function applyFields(draft: RoleDraft, data: FieldData<RoleFields>, legacy: stri
       case "policy_document": {
         const document = data.get(name);
         const compacted = document === "" ? "" : compactJson(document);
-        if (compacted === undefined) return `cannot parse policy document: ${goQuote(document)} (policy_document must be a JSON policy)`;
+        if (compacted === undefined) return `cannot parse policy document: ${quoteInput(document)} (policy_document must be a JSON policy)`;
         next.policyDocument = compacted;
         break;
       }
@@ -187,7 +187,7 @@ function writeRole(ctx: AwsSecretsContext, locks: KeyedLock) {
       const stored = await getRole(request.storage, name, { upgradeLegacy: () => canPersistLegacyUpgrade(ctx.system) });
       const draft: RoleDraft = stored ?? emptyRole();
       if (draft.invalidData !== "") {
-        warnings.push(`Invalid data of ${goQuote(draft.invalidData)} cleared out of role`);
+        warnings.push(`Invalid data of ${quoteInput(draft.invalidData)} cleared out of role`);
         draft.invalidData = "";
       }
 
@@ -200,7 +200,7 @@ function writeRole(ctx: AwsSecretsContext, locks: KeyedLock) {
       if (typeof next === "string") return errorResponse(next);
       if (legacy !== "") {
         next = upgradeLegacyPolicyEntry(legacy);
-        if (next.invalidData !== "") return errorResponse(`unable to parse supplied data: ${goQuote(next.invalidData)}`);
+        if (next.invalidData !== "") return errorResponse(`unable to parse supplied data: ${quoteInput(next.invalidData)}`);
         warnings.push("Detected use of legacy role or policy parameter. Please upgrade to use the new parameters.");
       } else {
         next.prohibitFlexibleCredPath = false;

@@ -1,6 +1,6 @@
 // The rules a role must satisfy before it is stored, with upstream's messages (path_roles.go
 // awsRoleEntry.validate): every broken rule is reported, in upstream's order, in one error.
-import { goQuote } from "../../framework/index.js";
+import { boundInput, goQuote } from "../../framework/index.js";
 import { CREDENTIAL_TYPES, type CredentialType, type RoleEntry } from "./model.js";
 
 /** A role as the write handler assembles it: credential types not yet checked. */
@@ -56,7 +56,7 @@ export function roleDraftErrors(role: RoleDraft): string[] {
   if (role.credentialTypes.length === 0) errors.push("did not supply credential_type");
   for (const type of role.credentialTypes) {
     // Upstream's text, plus the field and what it allows.
-    if (!isCredentialType(type)) errors.push(`unrecognized credential type: ${type} (credential_type must be one of ${CREDENTIAL_TYPES.join(", ")})`);
+    if (!isCredentialType(type)) errors.push(`unrecognized credential type: ${boundInput(type)} (credential_type must be one of ${CREDENTIAL_TYPES.join(", ")})`);
   }
   if (role.defaultStsTtl !== 0n && !hasSts) {
     errors.push("default_sts_ttl parameter only valid for assumed_role, federation_token, and session_token credential types");

@@ -2,6 +2,7 @@
 // credential types (≈ upstream secret_access_keys.go assumeRole/getFederationToken/getSessionToken
 // and iam_policies.go). STS credentials cannot be revoked, so these only issue; the lease that
 // carries them lasts exactly until AWS expires them and is not renewable.
+import { boundInput } from "../../framework/index.js";
 import { UserError, type Nanoseconds, type Request } from "../../logical/index.js";
 import { awsFailure } from "../../aws/errors.js";
 import type { IamApi, StsApi } from "./aws-api.js";
@@ -117,7 +118,7 @@ export function goJsonMarshal(value: unknown): string {
 function statementsOf(policy: string): unknown[] {
   const doc: unknown = JSON.parse(policy);
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
-    throw new Error(`policy document is not a JSON object: ${policy}`);
+    throw new Error(`policy document is not a JSON object: ${boundInput(policy)}`);
   }
   let statements: unknown = undefined;
   for (const [key, value] of Object.entries(doc)) if (key.toLowerCase() === "statement") statements = value;

@@ -2,7 +2,7 @@
 // upstream's genUsername and normalizeDisplayName (builtin/logical/aws/secret_access_keys.go):
 // the username_template runs against a Go struct aws.UsernameMetadata{Type, DisplayName,
 // PolicyName}, and the result must fit AWS's limit for the kind of name.
-import { compileTemplate, GoStruct } from "../../framework/index.js";
+import { compileTemplate, GoStruct, TemplateLimitError } from "../../framework/index.js";
 
 /**
  * Upstream's defaultUserNameTemplate (path_config_root.go), byte for byte — including the two
@@ -20,6 +20,12 @@ export const USERNAME_MAX_LENGTH: Readonly<Record<UsernameType, number>> = { IAM
 /** A username that cannot be generated; the message is upstream's, meant for a 400 response. */
 export class UsernameError extends Error {
   override readonly name = "UsernameError";
+  /** Whether the template was refused for the work it causes (framework/template/limits.ts). */
+  readonly overLimit: boolean;
+  constructor(message: string, cause?: unknown) {
+    super(message);
+    this.overLimit = cause instanceof TemplateLimitError;
+  }
 }
 
 /** Inputs of {@link generateUsername}. */
@@ -71,7 +77,7 @@ export function generateUsername(input: GenerateUsernameInput): string {
   try {
     template = compileTemplate(input.template, { ...(now ? { now: () => now } : {}), ...(random ? { randomBytes: random } : {}) });
   } catch (err) {
-    throw new UsernameError(`unable to initialize username template: ${messageOf(err)}`);
+    throw new UsernameError(`unable to initialize username template: ${messageOf(err)}`, err);
   }
   // Upstream fills DisplayName and PolicyName only for IAM names; STS names see empty strings.
   const iam = input.type === "IAM";
@@ -84,10 +90,28 @@ export function generateUsername(input: GenerateUsernameInput): string {
   try {
     name = template.render(metadata);
   } catch (err) {
-    throw new UsernameError(`failed to generate username: ${messageOf(err)}`);
+    throw new UsernameError(`failed to generate username: ${messageOf(err)}`, err);
   }
   validateUsername(name, input.type);
   return name;
+}
+
+/**
+ * A dry run of a username template as config/root stores it: renders it for both name types with
+ * sample metadata and returns the error when the template exceeds a template limit (steps, value
+ * size, text size, nesting). Every other failure is left to creds time, where upstream reports
+ * it, so a template Vault stores is stored here too. A template can still branch on the role or
+ * display name into work the dry run does not see; the limits then apply when creds are read.
+ */
+export function usernameTemplateOverLimit(template: string): string | undefined {
+  for (const type of ["IAM", "STS"] as const) {
+    try {
+      generateUsername({ template, type, displayName: "token", policyName: "role" });
+    } catch (err) {
+      if (err instanceof UsernameError && err.overLimit) return err.message;
+    }
+  }
+  return undefined;
 }
 
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));

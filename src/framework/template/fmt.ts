@@ -197,8 +197,12 @@ export function sprint(args: readonly GoValue[]): string {
   return out;
 }
 
-/** fmt.Sprintf for the verbs and flags of Go's fmt, except explicit argument indexes. */
-export function sprintf(format: string, args: readonly GoValue[]): string {
+/**
+ * fmt.Sprintf for the verbs and flags of Go's fmt, except explicit argument indexes. Widths and
+ * precisions pass `checkSize` before anything is padded: Go accepts widths up to 1e6 from `*`
+ * and up to about 1e7 written out, enough to build gigabytes in a loop.
+ */
+export function sprintf(format: string, args: readonly GoValue[], checkSize: (bytes: number, detail: string) => void = () => undefined): string {
   let out = "";
   let argNum = 0;
   let i = 0;
@@ -243,6 +247,8 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
         i += m ? m[0].length : 0;
       }
     }
+    if (f.width !== undefined) checkSize(f.width, `printf width ${f.width}`);
+    if (f.prec !== undefined) checkSize(f.prec, `printf precision ${f.prec}`);
     if (i >= format.length) return `${out}%!(NOVERB)${extra(args, argNum)}`;
     const verb = String.fromCodePoint(format.codePointAt(i) ?? 0x3f);
     i += verb.length;

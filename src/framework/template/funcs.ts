@@ -16,6 +16,11 @@ export type ParamKind = "string" | "int" | "float" | "bool" | "any" | "value";
 export interface FuncEnv {
   now(): Date;
   randomBytes(n: number): Uint8Array;
+  /**
+   * Refuses (throws TemplateLimitError) a value of `bytes` bytes when it exceeds the template's
+   * value limit; a function calls it before building a value that could be huge.
+   */
+  checkSize(bytes: number, detail: string): void;
 }
 
 /**
@@ -28,6 +33,11 @@ export interface TemplateFunc {
   readonly variadic?: ParamKind;
   /** `boxed[i]` tells whether argument i is a Go interface value (a map or slice element); rarely needed. */
   readonly call: (args: readonly GoValue[], env: FuncEnv, boxed: readonly boolean[]) => GoValue;
+  /**
+   * Extra evaluation steps a call costs beyond the general charge (one step plus one per four
+   * characters read and written), for functions much slower than that per character or call.
+   */
+  readonly cost?: (args: readonly GoValue[]) => number;
 }
 
 // ---- Go's predefined functions -------------------------------------------------------------
@@ -79,10 +89,15 @@ function index(item: GoValue, indexes: readonly GoValue[]): GoValue {
   let current: GoValue = item;
   for (const idx of indexes) {
     if (isNil(current)) throw new Error("index of nil pointer");
-    if (typeof current === "string" || Array.isArray(current)) {
-      const seq: readonly GoValue[] = typeof current === "string" ? [...utf8(current)].map(BigInt) : (current as readonly GoValue[]);
+    if (typeof current === "string") {
+      const bytes = utf8(current);
+      const x = indexArg(idx, bytes.length);
+      if (x === bytes.length) throw new Error("reflect: string index out of range");
+      current = BigInt(bytes[x] ?? 0);
+    } else if (Array.isArray(current)) {
+      const seq = current as readonly GoValue[];
       const x = indexArg(idx, seq.length);
-      if (x === seq.length) throw new Error(`reflect: ${typeof current === "string" ? "string" : "slice"} index out of range`);
+      if (x === seq.length) throw new Error("reflect: slice index out of range");
       current = seq[x];
     } else if (current instanceof GoMap) {
       if (isNil(idx)) throw new Error("value is nil; should be of type string");
@@ -148,7 +163,7 @@ function queryEscape(s: string): string {
 
 const reflectFn = (call: (args: readonly GoValue[]) => GoValue, params: number, variadic = false): TemplateFunc =>
   ({ params: Array<ParamKind>(params).fill("value"), ...(variadic ? { variadic: "value" as const } : {}), call });
-const printer = (call: (args: readonly GoValue[]) => GoValue, params: ParamKind[] = []): TemplateFunc => ({ params, variadic: "any", call });
+const printer = (call: (args: readonly GoValue[], env: FuncEnv) => GoValue, params: ParamKind[] = []): TemplateFunc => ({ params, variadic: "any", call });
 
 /** Go's predefined template functions (except `call`, which needs function values). */
 export const BUILTIN_FUNCS: Readonly<Record<string, TemplateFunc>> = {
@@ -165,7 +180,7 @@ export const BUILTIN_FUNCS: Readonly<Record<string, TemplateFunc>> = {
   index: reflectFn(([a, ...rest]) => index(a, rest), 1, true),
   slice: { params: ["value"], variadic: "value", call: ([a, ...rest], _env, boxed) => slice(a, rest, boxed.slice(1)) },
   print: printer((a) => sprint(a)),
-  printf: printer(([format, ...rest]) => sprintf(typeof format === "string" ? format : "", rest), ["string"]),
+  printf: printer(([format, ...rest], env) => sprintf(typeof format === "string" ? format : "", rest, (bytes, detail) => env.checkSize(bytes, detail)), ["string"]),
   println: printer((a) => `${a.map((v) => formatValue(v, "v")).join(" ")}\n`),
   html: printer((a) => argsText(a).replace(/[\0"'&<>]/g, (c) => HTML[c] ?? c)),
   js: printer((a) => jsEscape(argsText(a))),

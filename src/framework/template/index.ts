@@ -14,9 +14,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { execute, type ResolvedFunc } from "./evaluate.js";
 import { BUILTIN_FUNCS, toGoValue, utf8, type FuncEnv, type GoStruct, type GoValue, type TemplateFunc } from "./funcs.js";
 import { formatRuneU, TemplateError } from "./lexer.js";
+import { DEFAULT_TEMPLATE_LIMITS, limitExceeded, TemplateLimitError, type TemplateLimits } from "./limits.js";
 import { parseTemplate, type ListNode } from "./parser.js";
 
 export { TemplateError } from "./lexer.js";
+export { DEFAULT_TEMPLATE_LIMITS, TemplateLimitError, type TemplateLimitName, type TemplateLimits } from "./limits.js";
 export { GoMap, GoStruct, type FuncEnv, type GoValue, type ParamKind, type TemplateFunc } from "./funcs.js";
 
 /** Options of {@link compileTemplate}. */
@@ -29,6 +31,8 @@ export interface TemplateOptions {
   readonly randomBytes?: (n: number) => Uint8Array;
   /** Go's Option("missingkey=error"): a missing map key fails instead of printing "<no value>". */
   readonly missingKey?: "default" | "error";
+  /** Bounds on text size, nesting, steps and value sizes; unset ones keep DEFAULT_TEMPLATE_LIMITS. */
+  readonly limits?: Partial<TemplateLimits>;
 }
 
 /** Data a template runs against: an object (a Go map), a GoStruct, or nothing (nil). */
@@ -51,6 +55,9 @@ export function compileTemplate(text: string, options: TemplateOptions = {}): Te
   const custom = options.funcs ?? {};
   if (Object.hasOwn(custom, "")) throw new TemplateError("missing function name");
   if (text === "") throw new TemplateError("missing template");
+  const limits: TemplateLimits = { ...DEFAULT_TEMPLATE_LIMITS, ...options.limits };
+  const size = Buffer.byteLength(text, "utf8");
+  if (size > limits.maxSourceBytes) limitExceeded(limits, "maxSourceBytes", `${size} bytes given`);
   const lookup = (name: string): ResolvedFunc | undefined => {
     const fn = (Object.hasOwn(custom, name) ? custom[name] : undefined) ?? (Object.hasOwn(VAULT_FUNCS, name) ? VAULT_FUNCS[name] : undefined);
     if (fn !== undefined) return { fn, builtin: false };
@@ -59,13 +66,17 @@ export function compileTemplate(text: string, options: TemplateOptions = {}): Te
   };
   let root: ListNode;
   try {
-    root = parseTemplate(text, (name) => lookup(name) !== undefined);
+    root = parseTemplate(text, (name) => lookup(name) !== undefined, limits);
   } catch (err) {
+    if (err instanceof TemplateLimitError) throw new TemplateLimitError(err.limit, `unable to parse template: ${err.message}`);
     throw new TemplateError(`unable to parse template: ${err instanceof Error ? err.message : String(err)}`);
   }
   const env: FuncEnv = {
     now: options.now ?? (() => new Date()),
     randomBytes: options.randomBytes ?? ((n) => randomBytes(n)),
+    checkSize: (bytes, detail) => {
+      if (bytes > limits.maxValueBytes) limitExceeded(limits, "maxValueBytes", detail);
+    },
   };
   const missingKeyError = options.missingKey === "error";
   return {
@@ -79,8 +90,9 @@ export function compileTemplate(text: string, options: TemplateOptions = {}): Te
         throw new TemplateError(`unable to apply template: ${err instanceof Error ? err.message : String(err)}`);
       }
       try {
-        return execute(root, value, { source: text, lookup, env, missingKeyError });
+        return execute(root, value, { source: text, lookup, env, missingKeyError, limits });
       } catch (err) {
+        if (err instanceof TemplateLimitError) throw new TemplateLimitError(err.limit, `unable to apply template: ${err.message}`);
         if (!(err instanceof TemplateError)) throw err;
         throw new TemplateError(`unable to apply template: ${err.message}`);
       }
@@ -106,27 +118,31 @@ export function formatGoTime(date: Date, layout: string): string {
   const nanos = String(date.getUTCMilliseconds() * 1_000_000).padStart(9, "0");
   const yday = Math.floor((Date.UTC(year, date.getUTCMonth(), date.getUTCDate()) - Date.UTC(year, 0, 1)) / 86_400_000) + 1;
   const lowerNext = (at: number): boolean => /[a-z]/.test(layout[at] ?? "");
+  // Matched in place (startsWith at i, a sticky regexp): slicing the rest at every character
+  // would make a long layout quadratic.
+  const fracAt = /[.,](0+|9+)(?![0-9])/y;
   let out = "";
   for (let i = 0; i < layout.length; ) {
-    const rest = layout.slice(i);
+    const at = (token: string): boolean => layout.startsWith(token, i);
     const take = (token: string, value: string): boolean => {
-      if (!rest.startsWith(token)) return false;
+      if (!at(token)) return false;
       out += value;
       i += token.length;
       return true;
     };
-    const zone = ZONES.find((z) => rest.startsWith(z));
+    const zone = ZONES.find(at);
     if (zone !== undefined) {
       out += zone.startsWith("Z") ? "Z" : zone.replace(/\d/g, "0").replace("-", "+");
       i += zone.length;
       continue;
     }
-    const frac = /^[.,](0+|9+)(?![0-9])/.exec(rest);
+    fracAt.lastIndex = i;
+    const frac = fracAt.exec(layout);
     if (frac) {
       const digits = frac[1] ?? "";
       const shown = nanos.slice(0, digits.length);
       const trimmed = digits.startsWith("9") ? shown.replace(/0+$/, "") : shown;
-      if (trimmed !== "") out += rest[0] + trimmed;
+      if (trimmed !== "") out += (layout[i] ?? "") + trimmed;
       i += frac[0].length;
       continue;
     }
@@ -137,7 +153,7 @@ export function formatGoTime(date: Date, layout: string): string {
       (!lowerNext(i + 3) && take("Mon", (DAYS[date.getUTCDay()] ?? "").slice(0, 3))) ||
       take("MST", "UTC") ||
       take("2006", year < 0 ? `-${String(-year).padStart(4, "0")}` : String(year).padStart(4, "0")) ||
-      (rest.startsWith("_2006") && take("_", "_")) ||
+      (at("_2006") && take("_", "_")) ||
       take("002", String(yday).padStart(3, "0")) ||
       take("__2", String(yday).padStart(3, " ")) ||
       take("01", two(date.getUTCMonth() + 1)) ||
@@ -229,7 +245,16 @@ function decodeHex(s: string): string {
 
 /** Vault's helpers plus OpenBao's additions (decode_base64, hex, decode_hex, glob). */
 export const VAULT_FUNCS: Readonly<Record<string, TemplateFunc>> = {
-  random: { params: ["int"], call: ([n], env) => base62(int(n), env) },
+  random: {
+    params: ["int"],
+    call: ([n], env) => {
+      env.checkSize(int(n), `random ${int(n)}`);
+      return base62(int(n), env);
+    },
+    // Each call draws from the system's random source, several microseconds however short (the
+    // length is paid for as the result's characters).
+    cost: () => 20,
+  },
   truncate: {
     params: ["int", "string"],
     call: ([n, s]) => {
@@ -253,7 +278,12 @@ export const VAULT_FUNCS: Readonly<Record<string, TemplateFunc>> = {
   lowercase: { params: ["string"], call: ([s]) => mapRunes(str(s), (c) => c.toLowerCase()) },
   replace: {
     params: ["string", "string", "string"],
-    call: ([find, repl, s]) => (str(find) === "" ? `${str(repl)}${[...str(s)].join(str(repl))}${str(s) === "" ? "" : str(repl)}` : str(s).replaceAll(str(find), str(repl))),
+    call: ([find, repl, s], env) => {
+      // Measured before building: a short `find` and a long `repl` multiply the length.
+      const count = str(find) === "" ? [...str(s)].length + 1 : str(s).split(str(find)).length - 1;
+      env.checkSize(str(s).length + count * (str(repl).length - str(find).length), "the result of replace");
+      return str(find) === "" ? `${str(repl)}${[...str(s)].join(str(repl))}${str(s) === "" ? "" : str(repl)}` : str(s).replaceAll(str(find), str(repl));
+    },
   },
   sha256: { params: ["string"], call: ([s]) => sha256Hex(str(s)) },
   base64: { params: ["string"], call: ([s]) => utf8(str(s)).toString("base64") },
@@ -262,7 +292,12 @@ export const VAULT_FUNCS: Readonly<Record<string, TemplateFunc>> = {
   decode_hex: { params: ["string"], call: ([s]) => decodeHex(str(s)) },
   unix_time: { params: [], call: (_, env) => String(Math.floor(env.now().getTime() / 1000)) },
   unix_time_millis: { params: [], call: (_, env) => String(env.now().getTime()) },
-  timestamp: { params: ["string"], call: ([layout], env) => formatGoTime(env.now(), str(layout)) },
+  timestamp: {
+    params: ["string"],
+    call: ([layout], env) => formatGoTime(env.now(), str(layout)),
+    // Layout matching tries every element at every character: a step per character.
+    cost: ([layout]) => str(layout).length,
+  },
   uuid: {
     params: [],
     call: (_, env) => {

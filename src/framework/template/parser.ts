@@ -4,6 +4,7 @@
 // part of what Vault username templates need and are rejected with a clear error.
 import { goQuote } from "../go-quote.js";
 import { isKeyword, lex, TemplateError, type Token } from "./lexer.js";
+import { DEFAULT_TEMPLATE_LIMITS, limitExceeded, type TemplateLimits } from "./limits.js";
 import { parseNumberLiteral, unquote, type NumberLiteral } from "./literals.js";
 
 /** Deepest parenthesis nesting accepted; Go allows 10000, but JavaScript stacks are smaller. */
@@ -119,8 +120,9 @@ class Parser {
   private actionLine = 0;
   private rangeDepth = 0;
   private parenDepth = 0;
+  private blockDepth = 0;
 
-  constructor(text: string, private readonly hasFunction: (name: string) => boolean) {
+  constructor(text: string, private readonly hasFunction: (name: string) => boolean, private readonly limits: TemplateLimits) {
     this.tokens = lex(text);
   }
 
@@ -233,6 +235,17 @@ class Parser {
   }
 
   private control(context: "if" | "range" | "with"): BranchNode {
+    // Go has no such limit (its stacks grow to 1 GB); ours keeps parse and walk recursion shallow.
+    if (this.blockDepth >= this.limits.maxNestingDepth) limitExceeded(this.limits, "maxNestingDepth");
+    this.blockDepth++;
+    try {
+      return this.controlBody(context);
+    } finally {
+      this.blockDepth--;
+    }
+  }
+
+  private controlBody(context: "if" | "range" | "with"): BranchNode {
     const savedVars = this.vars.length;
     const pipe = this.pipeline(context, "rightDelim");
     if (context === "range") this.rangeDepth++;
@@ -387,6 +400,6 @@ class Parser {
 }
 
 /** Parses template source; throws TemplateError with Go's `template: template:LINE: …` text. */
-export function parseTemplate(text: string, hasFunction: (name: string) => boolean): ListNode {
-  return new Parser(text, hasFunction).parse();
+export function parseTemplate(text: string, hasFunction: (name: string) => boolean, limits: TemplateLimits = DEFAULT_TEMPLATE_LIMITS): ListNode {
+  return new Parser(text, hasFunction, limits).parse();
 }

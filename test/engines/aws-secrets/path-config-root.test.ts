@@ -198,6 +198,26 @@ describe("config/root", () => {
   });
 
   it.each([
+    ["a range over a billion", "{{range 1000000000}}x{{end}}", "unable to apply template: template evaluation exceeds the limit of 10000 steps"],
+    ["a huge printf width", '{{printf "%99999999s" "x"}}', "unable to apply template: template produces a value longer than the limit of 16384 bytes (printf width 99999999)"],
+    ["nesting deeper than 100", `${"{{if 1}}".repeat(101)}{{end}}`, "unable to initialize username template: unable to parse template: template nests blocks deeper than the limit of 100"],
+  ])("refuses a username_template over a template limit already at the write (%s), naming the limit", async (_name, template, reason) => {
+    const h = harness();
+    const answer = await h.write({ username_template: template });
+    expect(answer?.data?.["error"]).toMatch(/^username_template: (failed to generate username|unable to initialize)/);
+    expect(answer?.data?.["error"]).toContain(reason);
+    expect(await h.storage.list("")).toEqual([]);
+  });
+
+  it("stores, as upstream does, a template that fails for other reasons: creds reads report those", async () => {
+    const h = harness();
+    expect(await h.write({ username_template: "{{.NoSuchField}}" })).toBeUndefined();
+    expect(await h.write({ username_template: "{{ unclosed" })).toBeUndefined();
+    // A hostile branch the dry run does not take is stored; the limits apply at creds time.
+    expect(await h.write({ username_template: '{{if eq .PolicyName "evil"}}{{range 1000000000}}x{{end}}{{end}}vault-{{random 8}}' })).toBeUndefined();
+  });
+
+  it.each([
     ["four fields", "* * * *", "expected exactly 5 fields, found 4: [* * * *]"],
     ["six fields", "0 0 2 * * *", "expected exactly 5 fields, found 6: [0 0 2 * * *]"],
     ["a descriptor", "@daily", "parser does not accept descriptors: @daily"],

@@ -10,6 +10,7 @@ import {
   USERNAME_MAX_LENGTH,
   UsernameError,
   validateUsername,
+  usernameTemplateOverLimit,
   type GenerateUsernameInput,
 } from "../../../src/engines/aws-secrets/username.js";
 
@@ -109,6 +110,28 @@ describe("custom templates", () => {
     expect(usernameError(() => generate({ type: "IAM", template: "{{truncate 0 .DisplayName}}" }))).toContain(
       "error calling truncate: max length must be > 0 but was 0",
     );
+  });
+});
+
+describe("template limits at creds time", () => {
+  it("a template over a limit on the role it branches to fails fast with a UsernameError naming the limit", () => {
+    const template = '{{if eq .PolicyName "evil"}}{{range 1000000000}}x{{end}}{{end}}vault-{{random 8}}';
+    expect(generate({ type: "IAM", template, policyName: "fine" })).toMatch(/^vault-[A-Za-z0-9]{8}$/);
+    let caught: unknown;
+    try {
+      generate({ type: "IAM", template, policyName: "evil" });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(UsernameError);
+    expect((caught as UsernameError).overLimit).toBe(true);
+    expect((caught as UsernameError).message).toBe("failed to generate username: unable to apply template: template evaluation exceeds the limit of 10000 steps");
+  });
+
+  it("usernameTemplateOverLimit dry-runs both name types and reports only limit failures", () => {
+    expect(usernameTemplateOverLimit(DEFAULT_USERNAME_TEMPLATE)).toBeUndefined();
+    expect(usernameTemplateOverLimit("{{.RoleName}}")).toBeUndefined();
+    expect(usernameTemplateOverLimit('{{if eq .Type "STS"}}{{range 100000}}{{end}}{{end}}')).toContain("limit of 10000 steps");
   });
 });
 
