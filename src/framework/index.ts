@@ -47,5 +47,5 @@ export {
   withTokenFields,
   type TokenParams,
 } from "./token-fields.js";
-export { DEFAULT_WAL_ROLLBACK_MIN_AGE_MS, deleteWal, getWal, listWal, putWal, WAL_PREFIX } from "./wal.js";
+export { DEFAULT_WAL_ROLLBACK_MIN_AGE_MS, deleteWal, deleteWalAfterReply, getWal, listWal, putWal, WAL_PREFIX } from "./wal.js";
 export { compileTemplate, formatGoTime, GoMap, GoStruct, TemplateError, type Template, type TemplateData, type TemplateFunc, type TemplateOptions } from "./template/index.js";
