@@ -75,6 +75,26 @@ describe("a creds request cancelled during an IAM user's creation", () => {
     expect(h.iam.users.size).toBe(0);
   });
 
+  it("killed after Vault got the reply but before the commit: the rollback deletes the user, and the lease's revoke then succeeds once it is five minutes old", async () => {
+    const h = await everyStep();
+    const issued = h.clock.now();
+    const response = await h.backend.handleRequest(h.request({ operation: "read", path: "creds/deploy" }));
+    // Vault records the lease; the process dies before afterReply runs.
+    h.clock.advance(AWS_USER_ROLLBACK_MIN_AGE_MS + 1_000);
+    expect(await rollback(h)).toBeUndefined();
+    expect(h.iam.users.size).toBe(0);
+    const secret = response?.secret;
+    expect(secret).toBeDefined();
+    if (secret === undefined) return;
+    // Vault stamps the lease when it records it, a little after the WAL entry was written.
+    const lease = { ...secret, lease: { ...secret.lease, issueTime: new Date(issued.getTime() + 30_000) } };
+    const revoke = () => h.backend.handleRequest(h.request({ operation: "revoke", path: "", secret: lease }));
+    // Younger than five minutes: IAM's "no such user" is not believed yet, and Vault retries.
+    await expect(revoke()).rejects.toThrow(/NoSuchEntity/);
+    h.clock.advance(60_000);
+    await expect(revoke()).resolves.toBeUndefined();
+  });
+
   it("delivered: the reply's commit removes the WAL entry, and the rollback leaves the user to its lease", async () => {
     const h = await everyStep();
     const response = await h.backend.handleRequest(h.request({ operation: "read", path: "creds/deploy" }));
