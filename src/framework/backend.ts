@@ -143,6 +143,8 @@ export function defineBackend(spec: BackendSpec, config: BackendConfig): Framewo
     cleanup: () => spec.clean?.() ?? Promise.resolve(),
 
     async handleRequest(request: Request): Promise<Response | undefined> {
+      // A call the host already gave up on does nothing at all.
+      request.signal?.throwIfAborted();
       // Operations that belong to the backend, not to a path.
       if (request.operation === "renew" || request.operation === "revoke") return renewOrRevoke(request);
       if (request.operation === "rollback") return rollback(request);

@@ -48,5 +48,5 @@ export {
   withTokenFields,
   type TokenParams,
 } from "./token-fields.js";
-export { DEFAULT_WAL_ROLLBACK_MIN_AGE_MS, deleteWal, getWal, listWal, putWal, WAL_PREFIX } from "./wal.js";
+export { DEFAULT_WAL_ROLLBACK_MIN_AGE_MS, deleteWal, deleteWalAfterReply, getWal, listWal, putWal, WAL_PREFIX } from "./wal.js";
 export { compileTemplate, DEFAULT_TEMPLATE_LIMITS, formatGoTime, GoMap, GoStruct, TemplateError, TemplateLimitError, type TemplateLimitName, type TemplateLimits, type Template, type TemplateData, type TemplateFunc, type TemplateOptions } from "./template/index.js";

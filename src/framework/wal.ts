@@ -5,7 +5,7 @@
 // half-done. Entries use the Go framework's JSON layout, so a Go and a Node build of the same
 // engine can take over each other's storage.
 import { randomUUID } from "node:crypto";
-import { errorResponse, getJson, putJson, type Request, type Response, type Storage } from "../logical/index.js";
+import { errorResponse, getJson, putJson, withAfterReply, type Request, type Response, type Storage } from "../logical/index.js";
 import type { WalRollback } from "./types.js";
 import { multiErrorText } from "./multierror.js";
 
@@ -72,6 +72,34 @@ export async function deleteWal(storage: Storage, id: string): Promise<void> {
   await storage.delete(WAL_PREFIX + id);
 }
 
+/** Attempts and pauses of the post-reply commit: a transient storage error must not cost a lease. */
+const COMMIT_RETRY_DELAYS_MS = [0, 200, 1000];
+
+/**
+ * The rule for anything created outside Vault whose only record is the lease Vault will make from
+ * this reply (an IAM user and its key): the WAL entry guarding it is deleted only once the reply
+ * has been handed to Vault for a call that was not cancelled (the response's post-reply action,
+ * run by the transport). A cancelled call, a crash or a kill -9 before that leaves the entry, and
+ * the rollback removes the thing once the entry is old enough: the credential dies early rather
+ * than live untracked. If all attempts to delete the entry fail the same happens (the error is
+ * logged by the transport).
+ */
+export function deleteWalAfterReply(response: Response, storage: Storage, id: string): Response {
+  return withAfterReply(response, async () => {
+    let last: unknown;
+    for (const delayMs of COMMIT_RETRY_DELAYS_MS) {
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      try {
+        await deleteWal(storage, id);
+        return;
+      } catch (err) {
+        last = err;
+      }
+    }
+    throw new Error(`failed to commit WAL entry ${JSON.stringify(id)}: ${errorMessage(last)}`, { cause: last });
+  });
+}
+
 /** The ids of all WAL entries. */
 export async function listWal(storage: Storage): Promise<string[]> {
   const keys = await storage.list(WAL_PREFIX);
@@ -131,6 +159,8 @@ export async function rollbackWal(
   const cutoffMs = immediate ? nowMs + IMMEDIATE_LOOKAHEAD_MS : nowMs - ageMs;
 
   for (const id of ids) {
+    // Vault gave up on this rollback: the rest waits for the next one.
+    if (request.signal?.aborted === true) break;
     let entry: WalEntry | undefined;
     try {
       entry = await getWal(storage, id);

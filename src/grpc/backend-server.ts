@@ -12,10 +12,12 @@ import {
   type BackendFactory,
   type BackendType,
   type Request,
+  type Response,
   type Storage,
 } from "../logical/index.js";
 import type { Broker } from "../plugin/broker.js";
 import type { HclogLogger } from "../plugin/logger.js";
+import { watchCancellation } from "./cancellation.js";
 import { toProtoError } from "./errors.js";
 import { GrpcStorage } from "./storage-client.js";
 import { GrpcSystemView } from "./system-view-client.js";
@@ -102,28 +104,52 @@ export class BackendServer {
     return { id, instance: this.#instances.get(id) };
   }
 
-  async #handle(instance: Instance, wire: Request__Output | null): Promise<HandleRequestReply> {
+  /** The reply, and the post-reply action of the backend's response (never sent to Vault). */
+  async #handle(instance: Instance, wire: Request__Output | null, signal: AbortSignal): Promise<{ reply: HandleRequestReply; afterReply?: Response["afterReply"] }> {
     let request: Request;
     try {
       if (wire === null) throw new Error("request is missing");
-      request = protoRequestToLogical(wire, instance.storage);
+      request = protoRequestToLogical(wire, instance.storage, signal);
     } catch (err) {
-      return { err: toProtoError(err) };
+      return { reply: { err: toProtoError(err) } };
     }
     try {
       const response = await instance.backend.handleRequest(request);
-      return response === undefined ? {} : { response: logicalResponseToProto(response) };
+      if (response === undefined) return { reply: {} };
+      return { reply: { response: logicalResponseToProto(response) }, afterReply: response.afterReply };
     } catch (err) {
       const logical = toLogicalError(err);
-      if (logical.kind === "internal") {
+      if (signal.aborted) {
+        // Nobody reads this answer; a failure caused by the abort is not the engine's fault.
+        this.options.logger.debug("cancelled request ended", { path: request.path, operation: request.operation, error: logical.message });
+      } else if (logical.kind === "internal") {
         this.options.logger.error("request failed", { path: request.path, operation: request.operation, error: logical.message });
       }
       if (logical.kind === "upstream-rate-limited") {
         // Upstream's (ErrorResponse(text), ErrUpstreamRateLimited): Vault answers 502 with the text.
-        return { response: logicalResponseToProto(errorResponse(logical.message)), err: toProtoError(logical) };
+        return { reply: { response: logicalResponseToProto(errorResponse(logical.message)), err: toProtoError(logical) } };
       }
-      return { err: toProtoError(logical) };
+      return { reply: { err: toProtoError(logical) } };
     }
+  }
+
+  /**
+   * Runs a response's post-reply action once the reply has been handed to grpc-js, only if the call
+   * was still alive then. A cancelled call's action is dropped: what it would have committed stays
+   * under its WAL entry, and the rollback removes it.
+   */
+  #afterReply(path: string | undefined, delivered: boolean, action: Response["afterReply"]): void {
+    if (action === undefined) return;
+    if (!delivered) {
+      this.options.logger.warn("call cancelled before its reply was sent; leaving what it created to the WAL rollback", { path: path ?? "" });
+      return;
+    }
+    action().catch((err: unknown) => {
+      this.options.logger.error("post-reply action failed; the WAL rollback will undo what the request created", {
+        path: path ?? "",
+        error: toLogicalError(err).message,
+      });
+    });
   }
 
   readonly handlers: BackendHandlers = {
@@ -179,7 +205,14 @@ export class BackendServer {
     HandleRequest: (call, callback) => {
       const instance = this.#serving(call.metadata);
       if (instance instanceof Error) return callback(instance);
-      void this.#handle(instance, call.request.request).then((reply) => callback(null, reply));
+      const cancellation = watchCancellation(call);
+      void this.#handle(instance, call.request.request, cancellation.signal).then(({ reply, afterReply }) => {
+        // Decided before the reply is handed over: grpc-js reports a finished call as cancelled too.
+        const delivered = !cancellation.signal.aborted && !call.cancelled;
+        cancellation.dispose();
+        callback(null, reply);
+        this.#afterReply(call.request.request?.path, delivered, afterReply);
+      });
     },
 
     HandleExistenceCheck: (call, callback) => {

@@ -180,7 +180,8 @@ function headersToProto(headers: Record<string, string[]>): Record<string, Proto
  * SDK does not know, RequestLimitError (400) for a `data` field over the limits of
  * request-limits.ts, and UserError for a `data` field that is not a JSON object.
  */
-export function protoRequestToLogical(req: Request__Output, storage: Storage): Request {
+/** `signal` is the call's cancellation (see cancellation.ts); handlers receive it as `request.signal`. */
+export function protoRequestToLogical(req: Request__Output, storage: Storage, signal?: AbortSignal): Request {
   if (!isOperation(req.operation)) throw new UnsupportedOperationError();
   const wrapTtl = req.wrap_info === null ? undefined : BigInt(req.wrap_info.TTL);
   return {
@@ -210,6 +211,7 @@ export function protoRequestToLogical(req: Request__Output, storage: Storage): R
           },
         }),
     ...(wrapTtl === undefined ? {} : { wrapTtl }),
+    ...(signal === undefined ? {} : { signal }),
   };
 }
 

@@ -33,6 +33,13 @@ export interface Request {
   connection?: Connection;
   /** Set when the client asked for a response-wrapped reply. */
   wrapTtl?: bigint;
+  /**
+   * Aborts when nobody waits for the answer any more: the host gave up (its request timeout, the
+   * client hanging up) or the call's deadline passed. Handlers pass it to every outside call (AWS
+   * SDK `abortSignal`) and stop at the next step; whatever they created is then left to the WAL
+   * rollback. Absent for internal dispatch, which nobody cancels.
+   */
+  signal?: AbortSignal;
 }
 
 /** A request with sensible blanks, for tests and internal dispatch. */

@@ -9,6 +9,29 @@ export interface Response {
   redirect?: string;
   warnings?: string[];
   headers?: Record<string, string[]>;
+  /**
+   * Runs after the reply has been handed to the transport for a call that was not cancelled, and
+   * never otherwise (cancelled call, process killed first). Never sent to the host. Engines use it
+   * to commit what they created outside Vault and whose only record is this reply — the lease
+   * Vault records from it — so a reply that never arrives leaves the WAL entry for the rollback
+   * (see ARCHITECTURE.md, "Nothing issued is lost track of"). Failures are logged, not answered.
+   */
+  afterReply?: () => Promise<void>;
+}
+
+/** The response with `action` added to its post-reply actions (after any it already has). */
+export function withAfterReply(response: Response, action: () => Promise<void>): Response {
+  const previous = response.afterReply;
+  if (previous === undefined) return { ...response, afterReply: action };
+  return {
+    ...response,
+    afterReply: async () => {
+      // Both run even if the first fails: each commits something of its own.
+      const results = await Promise.allSettled([previous(), action()]);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed !== undefined) throw failed.reason;
+    },
+  };
 }
 
 /**

@@ -133,3 +133,32 @@ describe("createAwsClients", () => {
     expect(await api.client.config.region()).toBe("us-west-1");
   });
 });
+
+describe("a request's AbortSignal on the SDK calls", () => {
+  it("iam(signal) shares the cached SDK client, and aborting the signal stops a call AWS has not answered", async () => {
+    // An endpoint that accepts the request and never answers, as a slow AWS would.
+    const held: net.Socket[] = [];
+    const silent = net.createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => silent.listen({ host: "127.0.0.1", port: 0 }, resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    try {
+      const reader = stubReader(() => rootConfig({ iamEndpoint: `http://127.0.0.1:${port}` }));
+      const clients = createAwsClients({ storage: new InmemStorage(), readConnection: reader.read, env: {} });
+      const controller = new AbortController();
+      const plain = (await clients.iam()) as SdkIamApi;
+      const bound = (await clients.iam(controller.signal)) as SdkIamApi;
+      expect(bound).not.toBe(plain);
+      expect(bound.client).toBe(plain.client);
+      const started = Date.now();
+      const pending = bound.createUser({ UserName: "u" });
+      setTimeout(() => controller.abort(new Error("the host cancelled the call")), 100);
+      const error = await pending.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).name).toBe("AbortError");
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+});

@@ -3,6 +3,7 @@ import {
   DEFAULT_WAL_ROLLBACK_MIN_AGE_MS,
   WAL_PREFIX,
   deleteWal,
+  deleteWalAfterReply,
   getWal,
   listWal,
   putWal,
@@ -166,5 +167,38 @@ describe("putWal with no data", () => {
     const storage = new InmemStorage();
     const id = await putWal(storage, "k", undefined, { now: NOW });
     expect(await getJson(storage, `wal/${id}`)).toEqual({ type: "k", data: null, created_at: 1714564800 });
+  });
+});
+
+describe("deleteWalAfterReply", () => {
+  it("leaves the entry until the reply's post-reply action runs, then deletes it (retrying a failed delete)", async () => {
+    const inner = new InmemStorage();
+    let failures = 1;
+    const flaky: Storage = {
+      list: (p) => inner.list(p),
+      get: (k) => inner.get(k),
+      put: (e) => inner.put(e),
+      delete: async (k) => {
+        if (failures-- > 0) throw new Error("storage unavailable");
+        await inner.delete(k);
+      },
+    };
+    const id = await putWal(flaky, "user", { UserName: "u" });
+    const response = deleteWalAfterReply({ data: { ok: true } }, flaky, id);
+    expect(response.data).toEqual({ ok: true });
+    expect(await listWal(inner)).toEqual([id]);
+    await response.afterReply?.();
+    expect(await listWal(inner)).toEqual([]);
+  });
+
+  it("keeps an earlier post-reply action and rejects when the entry cannot be deleted at all", async () => {
+    const inner = new InmemStorage();
+    const broken: Storage = { list: (p) => inner.list(p), get: (k) => inner.get(k), put: (e) => inner.put(e), delete: () => Promise.reject(new Error("down")) };
+    const id = await putWal(broken, "user", {});
+    let earlier = false;
+    const response = deleteWalAfterReply({ afterReply: async () => { earlier = true; } }, broken, id);
+    await expect(response.afterReply?.()).rejects.toThrow(`failed to commit WAL entry "${id}": down`);
+    expect(earlier).toBe(true);
+    expect(await listWal(inner)).toEqual([id]);
   });
 });

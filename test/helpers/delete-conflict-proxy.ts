@@ -73,7 +73,23 @@ export interface DeleteConflictProxy {
    * `{ code: "Throttling", message: "Rate exceeded", status: 400 }`.
    */
   failNext(action: string, count?: number, error?: InjectedAwsError): void;
+  /**
+   * Fault injection: the next request for `action` is held at the proxy until `release()`, then
+   * forwarded to moto as usual (so AWS does it, even if the client gave up meanwhile). For landing
+   * a cancel while AWS "runs" a chosen step.
+   */
+  holdNext(action: string): HeldCall;
   stop(): Promise<void>;
+}
+
+/** A request held by `holdNext`. */
+export interface HeldCall {
+  /** Resolves with the request's UserName when it reaches the proxy. */
+  arrived: Promise<string | undefined>;
+  /** Resolves when the client closed the connection before getting its answer (it aborted). */
+  clientGone: Promise<void>;
+  /** Forwards the request to moto. */
+  release(): void;
 }
 
 /** The AWS error answer an injected failure gives. */
@@ -150,6 +166,7 @@ export async function startDeleteConflictProxy(motoEndpoint: string, options: De
   const calls: ProxiedCall[] = [];
   const conflicts: { userName: string; message: string }[] = [];
   const failures = new Map<string, InjectedAwsError[]>();
+  const holds = new Map<string, { arrive(userName: string | undefined): void; gone(): void; released: Promise<void> }[]>();
 
   /** The first AWS DeleteConflict message that applies, or undefined (also for unknown users). */
   async function conflictFor(userName: string): Promise<string | undefined> {
@@ -219,6 +236,15 @@ export async function startDeleteConflictProxy(motoEndpoint: string, options: De
       return;
     }
 
+    const hold = holds.get(action)?.shift();
+    if (hold !== undefined) {
+      res.once("close", () => {
+        if (!res.writableFinished) hold.gone();
+      });
+      hold.arrive(userName);
+      await hold.released;
+    }
+
     if (isIam && req.method === "POST" && action === "DeleteUser" && userName) {
       const message = await conflictFor(userName);
       if (message) {
@@ -277,6 +303,18 @@ export async function startDeleteConflictProxy(motoEndpoint: string, options: De
       const queued = failures.get(action) ?? [];
       for (let i = 0; i < count; i++) queued.push(error);
       failures.set(action, queued);
+    },
+    holdNext(action) {
+      let arrive: (userName: string | undefined) => void = () => {};
+      let gone: () => void = () => {};
+      let release: () => void = () => {};
+      const arrived = new Promise<string | undefined>((resolve) => (arrive = resolve));
+      const clientGone = new Promise<void>((resolve) => (gone = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const queued = holds.get(action) ?? [];
+      queued.push({ arrive, gone, released });
+      holds.set(action, queued);
+      return { arrived, clientGone, release };
     },
     async stop() {
       iam.destroy();

@@ -103,10 +103,16 @@ export interface StsApi {
  * (upstream keeps one IAM and one STS client per mount behind a lock).
  */
 export interface AwsClients {
-  iam(): Promise<IamApi>;
-  sts(): Promise<StsApi>;
-  /** A fresh, uncached IAM client (static-role operations, root rotation checks). */
-  freshIam(): Promise<IamApi>;
+  /**
+   * The mount's IAM client. With `signal` (a request's, see logical Request.signal) every call made
+   * through the returned adapter passes it as the SDK's abortSignal, so a request Vault gave up on
+   * stops mid-call instead of carrying on.
+   */
+  iam(signal?: AbortSignal): Promise<IamApi>;
+  /** The mount's STS client; `signal` as for iam(). */
+  sts(signal?: AbortSignal): Promise<StsApi>;
+  /** A fresh, uncached IAM client (static-role operations, root rotation checks); `signal` as for iam(). */
+  freshIam(signal?: AbortSignal): Promise<IamApi>;
   /** Forget cached clients; called when config/root changes or is invalidated. */
   reset(): void;
 }

@@ -65,65 +65,90 @@ async function call<T>(action: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
+/** What every command is sent with: the abort signal of the request it serves, if any. */
+function sendOptions(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
+  return signal === undefined ? {} : { abortSignal: signal };
+}
+
 /** IamApi over an SDK v3 IAMClient: one command per method, nothing else. */
 export class SdkIamApi implements IamApi {
+  readonly #send: { abortSignal?: AbortSignal };
+
   constructor(
     readonly client: IAMClient,
     private readonly sdk: IamSdk,
-  ) {}
+    signal?: AbortSignal,
+  ) {
+    this.#send = sendOptions(signal);
+  }
 
-  createUser = (i: CreateUserCommandInput) => call("IAM CreateUser", () => this.client.send(new this.sdk.CreateUserCommand(i)));
-  getUser = (i: GetUserCommandInput) => call("IAM GetUser", () => this.client.send(new this.sdk.GetUserCommand(i)));
-  deleteUser = (i: DeleteUserCommandInput) => call("IAM DeleteUser", () => this.client.send(new this.sdk.DeleteUserCommand(i)));
-  tagUser = (i: TagUserCommandInput) => call("IAM TagUser", () => this.client.send(new this.sdk.TagUserCommand(i)));
-  createAccessKey = (i: CreateAccessKeyCommandInput) => call("IAM CreateAccessKey", () => this.client.send(new this.sdk.CreateAccessKeyCommand(i)));
-  deleteAccessKey = (i: DeleteAccessKeyCommandInput) => call("IAM DeleteAccessKey", () => this.client.send(new this.sdk.DeleteAccessKeyCommand(i)));
-  listAccessKeys = (i: ListAccessKeysCommandInput) => call("IAM ListAccessKeys", () => this.client.send(new this.sdk.ListAccessKeysCommand(i)));
-  attachUserPolicy = (i: AttachUserPolicyCommandInput) => call("IAM AttachUserPolicy", () => this.client.send(new this.sdk.AttachUserPolicyCommand(i)));
-  detachUserPolicy = (i: DetachUserPolicyCommandInput) => call("IAM DetachUserPolicy", () => this.client.send(new this.sdk.DetachUserPolicyCommand(i)));
+  /** The same client, its calls aborted by `signal` (cheap: the SDK client is shared). */
+  withSignal(signal: AbortSignal | undefined): SdkIamApi {
+    return signal === undefined ? this : new SdkIamApi(this.client, this.sdk, signal);
+  }
+
+  createUser = (i: CreateUserCommandInput) => call("IAM CreateUser", () => this.client.send(new this.sdk.CreateUserCommand(i), this.#send));
+  getUser = (i: GetUserCommandInput) => call("IAM GetUser", () => this.client.send(new this.sdk.GetUserCommand(i), this.#send));
+  deleteUser = (i: DeleteUserCommandInput) => call("IAM DeleteUser", () => this.client.send(new this.sdk.DeleteUserCommand(i), this.#send));
+  tagUser = (i: TagUserCommandInput) => call("IAM TagUser", () => this.client.send(new this.sdk.TagUserCommand(i), this.#send));
+  createAccessKey = (i: CreateAccessKeyCommandInput) => call("IAM CreateAccessKey", () => this.client.send(new this.sdk.CreateAccessKeyCommand(i), this.#send));
+  deleteAccessKey = (i: DeleteAccessKeyCommandInput) => call("IAM DeleteAccessKey", () => this.client.send(new this.sdk.DeleteAccessKeyCommand(i), this.#send));
+  listAccessKeys = (i: ListAccessKeysCommandInput) => call("IAM ListAccessKeys", () => this.client.send(new this.sdk.ListAccessKeysCommand(i), this.#send));
+  attachUserPolicy = (i: AttachUserPolicyCommandInput) => call("IAM AttachUserPolicy", () => this.client.send(new this.sdk.AttachUserPolicyCommand(i), this.#send));
+  detachUserPolicy = (i: DetachUserPolicyCommandInput) => call("IAM DetachUserPolicy", () => this.client.send(new this.sdk.DetachUserPolicyCommand(i), this.#send));
   listAttachedUserPolicies = (i: ListAttachedUserPoliciesCommandInput) =>
-    call("IAM ListAttachedUserPolicies", () => this.client.send(new this.sdk.ListAttachedUserPoliciesCommand(i)));
-  putUserPolicy = (i: PutUserPolicyCommandInput) => call("IAM PutUserPolicy", () => this.client.send(new this.sdk.PutUserPolicyCommand(i)));
-  deleteUserPolicy = (i: DeleteUserPolicyCommandInput) => call("IAM DeleteUserPolicy", () => this.client.send(new this.sdk.DeleteUserPolicyCommand(i)));
-  listUserPolicies = (i: ListUserPoliciesCommandInput) => call("IAM ListUserPolicies", () => this.client.send(new this.sdk.ListUserPoliciesCommand(i)));
-  addUserToGroup = (i: AddUserToGroupCommandInput) => call("IAM AddUserToGroup", () => this.client.send(new this.sdk.AddUserToGroupCommand(i)));
+    call("IAM ListAttachedUserPolicies", () => this.client.send(new this.sdk.ListAttachedUserPoliciesCommand(i), this.#send));
+  putUserPolicy = (i: PutUserPolicyCommandInput) => call("IAM PutUserPolicy", () => this.client.send(new this.sdk.PutUserPolicyCommand(i), this.#send));
+  deleteUserPolicy = (i: DeleteUserPolicyCommandInput) => call("IAM DeleteUserPolicy", () => this.client.send(new this.sdk.DeleteUserPolicyCommand(i), this.#send));
+  listUserPolicies = (i: ListUserPoliciesCommandInput) => call("IAM ListUserPolicies", () => this.client.send(new this.sdk.ListUserPoliciesCommand(i), this.#send));
+  addUserToGroup = (i: AddUserToGroupCommandInput) => call("IAM AddUserToGroup", () => this.client.send(new this.sdk.AddUserToGroupCommand(i), this.#send));
   removeUserFromGroup = (i: RemoveUserFromGroupCommandInput) =>
-    call("IAM RemoveUserFromGroup", () => this.client.send(new this.sdk.RemoveUserFromGroupCommand(i)));
-  listGroupsForUser = (i: ListGroupsForUserCommandInput) => call("IAM ListGroupsForUser", () => this.client.send(new this.sdk.ListGroupsForUserCommand(i)));
-  listGroupPolicies = (i: ListGroupPoliciesCommandInput) => call("IAM ListGroupPolicies", () => this.client.send(new this.sdk.ListGroupPoliciesCommand(i)));
-  getGroupPolicy = (i: GetGroupPolicyCommandInput) => call("IAM GetGroupPolicy", () => this.client.send(new this.sdk.GetGroupPolicyCommand(i)));
+    call("IAM RemoveUserFromGroup", () => this.client.send(new this.sdk.RemoveUserFromGroupCommand(i), this.#send));
+  listGroupsForUser = (i: ListGroupsForUserCommandInput) => call("IAM ListGroupsForUser", () => this.client.send(new this.sdk.ListGroupsForUserCommand(i), this.#send));
+  listGroupPolicies = (i: ListGroupPoliciesCommandInput) => call("IAM ListGroupPolicies", () => this.client.send(new this.sdk.ListGroupPoliciesCommand(i), this.#send));
+  getGroupPolicy = (i: GetGroupPolicyCommandInput) => call("IAM GetGroupPolicy", () => this.client.send(new this.sdk.GetGroupPolicyCommand(i), this.#send));
   listAttachedGroupPolicies = (i: ListAttachedGroupPoliciesCommandInput) =>
-    call("IAM ListAttachedGroupPolicies", () => this.client.send(new this.sdk.ListAttachedGroupPoliciesCommand(i)));
-  deleteLoginProfile = (i: DeleteLoginProfileCommandInput) => call("IAM DeleteLoginProfile", () => this.client.send(new this.sdk.DeleteLoginProfileCommand(i)));
-  listMFADevices = (i: ListMFADevicesCommandInput) => call("IAM ListMFADevices", () => this.client.send(new this.sdk.ListMFADevicesCommand(i)));
+    call("IAM ListAttachedGroupPolicies", () => this.client.send(new this.sdk.ListAttachedGroupPoliciesCommand(i), this.#send));
+  deleteLoginProfile = (i: DeleteLoginProfileCommandInput) => call("IAM DeleteLoginProfile", () => this.client.send(new this.sdk.DeleteLoginProfileCommand(i), this.#send));
+  listMFADevices = (i: ListMFADevicesCommandInput) => call("IAM ListMFADevices", () => this.client.send(new this.sdk.ListMFADevicesCommand(i), this.#send));
   deactivateMFADevice = (i: DeactivateMFADeviceCommandInput) =>
-    call("IAM DeactivateMFADevice", () => this.client.send(new this.sdk.DeactivateMFADeviceCommand(i)));
+    call("IAM DeactivateMFADevice", () => this.client.send(new this.sdk.DeactivateMFADeviceCommand(i), this.#send));
   deleteVirtualMFADevice = (i: DeleteVirtualMFADeviceCommandInput) =>
-    call("IAM DeleteVirtualMFADevice", () => this.client.send(new this.sdk.DeleteVirtualMFADeviceCommand(i)));
-  listSSHPublicKeys = (i: ListSSHPublicKeysCommandInput) => call("IAM ListSSHPublicKeys", () => this.client.send(new this.sdk.ListSSHPublicKeysCommand(i)));
-  deleteSSHPublicKey = (i: DeleteSSHPublicKeyCommandInput) => call("IAM DeleteSSHPublicKey", () => this.client.send(new this.sdk.DeleteSSHPublicKeyCommand(i)));
+    call("IAM DeleteVirtualMFADevice", () => this.client.send(new this.sdk.DeleteVirtualMFADeviceCommand(i), this.#send));
+  listSSHPublicKeys = (i: ListSSHPublicKeysCommandInput) => call("IAM ListSSHPublicKeys", () => this.client.send(new this.sdk.ListSSHPublicKeysCommand(i), this.#send));
+  deleteSSHPublicKey = (i: DeleteSSHPublicKeyCommandInput) => call("IAM DeleteSSHPublicKey", () => this.client.send(new this.sdk.DeleteSSHPublicKeyCommand(i), this.#send));
   listSigningCertificates = (i: ListSigningCertificatesCommandInput) =>
-    call("IAM ListSigningCertificates", () => this.client.send(new this.sdk.ListSigningCertificatesCommand(i)));
+    call("IAM ListSigningCertificates", () => this.client.send(new this.sdk.ListSigningCertificatesCommand(i), this.#send));
   deleteSigningCertificate = (i: DeleteSigningCertificateCommandInput) =>
-    call("IAM DeleteSigningCertificate", () => this.client.send(new this.sdk.DeleteSigningCertificateCommand(i)));
+    call("IAM DeleteSigningCertificate", () => this.client.send(new this.sdk.DeleteSigningCertificateCommand(i), this.#send));
   listServiceSpecificCredentials = (i: ListServiceSpecificCredentialsCommandInput) =>
-    call("IAM ListServiceSpecificCredentials", () => this.client.send(new this.sdk.ListServiceSpecificCredentialsCommand(i)));
+    call("IAM ListServiceSpecificCredentials", () => this.client.send(new this.sdk.ListServiceSpecificCredentialsCommand(i), this.#send));
   deleteServiceSpecificCredential = (i: DeleteServiceSpecificCredentialCommandInput) =>
-    call("IAM DeleteServiceSpecificCredential", () => this.client.send(new this.sdk.DeleteServiceSpecificCredentialCommand(i)));
+    call("IAM DeleteServiceSpecificCredential", () => this.client.send(new this.sdk.DeleteServiceSpecificCredentialCommand(i), this.#send));
 }
 
 /** StsApi over an SDK v3 STSClient. */
 export class SdkStsApi implements StsApi {
+  readonly #send: { abortSignal?: AbortSignal };
+
   constructor(
     readonly client: STSClient,
     private readonly sdk: StsSdk,
-  ) {}
+    signal?: AbortSignal,
+  ) {
+    this.#send = sendOptions(signal);
+  }
 
-  assumeRole = (i: AssumeRoleCommandInput) => call("STS AssumeRole", () => this.client.send(new this.sdk.AssumeRoleCommand(i)));
+  /** The same client, its calls aborted by `signal`. */
+  withSignal(signal: AbortSignal | undefined): SdkStsApi {
+    return signal === undefined ? this : new SdkStsApi(this.client, this.sdk, signal);
+  }
+
+  assumeRole = (i: AssumeRoleCommandInput) => call("STS AssumeRole", () => this.client.send(new this.sdk.AssumeRoleCommand(i), this.#send));
   getFederationToken = (i: GetFederationTokenCommandInput) =>
-    call("STS GetFederationToken", () => this.client.send(new this.sdk.GetFederationTokenCommand(i)));
-  getSessionToken = (i: GetSessionTokenCommandInput) => call("STS GetSessionToken", () => this.client.send(new this.sdk.GetSessionTokenCommand(i)));
-  getCallerIdentity = () => call("STS GetCallerIdentity", () => this.client.send(new this.sdk.GetCallerIdentityCommand({})));
+    call("STS GetFederationToken", () => this.client.send(new this.sdk.GetFederationTokenCommand(i), this.#send));
+  getSessionToken = (i: GetSessionTokenCommandInput) => call("STS GetSessionToken", () => this.client.send(new this.sdk.GetSessionTokenCommand(i), this.#send));
+  getCallerIdentity = () => call("STS GetCallerIdentity", () => this.client.send(new this.sdk.GetCallerIdentityCommand({}), this.#send));
 }
 
 export interface CreateAwsClientsOptions {
@@ -187,26 +212,30 @@ export function createAwsClients(options: CreateAwsClientsOptions): AwsClients {
   }
 
   return {
-    iam: () =>
-      cached(
+    iam: async (signal) => {
+      const api = await cached(
         () => iamBuild,
         (p) => {
           iamBuild = p;
         },
         buildIam,
-      ),
-    sts: () =>
-      cached(
+      );
+      return api.withSignal(signal);
+    },
+    sts: async (signal) => {
+      const api = await cached(
         () => stsBuild,
         (p) => {
           stsBuild = p;
         },
         buildSts,
-      ),
-    async freshIam() {
+      );
+      return api.withSignal(signal);
+    },
+    async freshIam(signal) {
       const api = await buildIam();
       retire(api.client);
-      return api;
+      return api.withSignal(signal);
     },
     reset() {
       // Callers that already hold the old adapters keep working until the grace period ends.

@@ -34,12 +34,19 @@ export interface IamUserCredentials {
   secretAccessKey: string;
 }
 
+/** A created user, still guarded by its WAL entry: the caller commits it (deleteWalAfterReply). */
+export interface IamUserCreation extends IamUserCredentials {
+  walId: string;
+}
+
 /** How a teardown was triggered; decides whether a missing user counts as success. */
 export interface DeleteIamUserOptions {
   /** True for a WAL rollback: the entry is already older than the minimum age. */
   fromRollback: boolean;
   /** When the lease being revoked was issued; absent (or Go's zero time) means "long ago". */
   leaseIssued?: Date | undefined;
+  /** The revoke's or rollback's cancellation: Vault retries both, so stopping early is safe. */
+  signal?: AbortSignal | undefined;
 }
 
 function messageOf(err: unknown): string {
@@ -49,11 +56,13 @@ function messageOf(err: unknown): string {
 /**
  * Creates an IAM user for `role` and one access key for it. The WAL entry `{UserName}` is written
  * before CreateUser: written after, a failed WAL write would leave a user nobody knows about. If
- * CreateUser itself fails the entry is removed at once (nothing to roll back); a failure in a
- * later step leaves it, so the rollback tears the user down once the entry is old enough. Only when
- * the entry is removed after CreateAccessKey do the keys reach the caller: if that removal fails,
- * the rollback would delete the user under the caller's feet, so the request fails instead.
+ * AWS refuses CreateUser the entry is removed at once (nothing to roll back); any other failure,
+ * a cancelled request included, leaves it, so the rollback tears the user down once the entry is
+ * old enough. On success the entry is still there: the caller removes it only once the keys have
+ * been handed to Vault (deleteWalAfterReply), because until Vault records the lease the entry is
+ * the user's only record.
  *
+ * `request.signal` aborts every AWS call and stops the creation at the next step.
  * Throws UserError for input problems (username template, length) and classified AWS errors,
  * prefixed with upstream's step texts ("Error creating IAM user: …").
  */
@@ -62,10 +71,11 @@ export async function createIamUser(
   request: Request,
   role: RoleEntry,
   roleName: string,
-): Promise<IamUserCredentials> {
+): Promise<IamUserCreation> {
+  const { signal } = request;
   let iam: IamApi;
   try {
-    iam = await ctx.clients.iam();
+    iam = await ctx.clients.iam(signal);
   } catch (err) {
     // Upstream answers a client that cannot be built as a user-facing error (bad config/root).
     throw new UserError(messageOf(err));
@@ -81,14 +91,19 @@ export async function createIamUser(
     throw err;
   }
 
+  signal?.throwIfAborted();
   const walId = await putWal(request.storage, USER_WAL_KIND, { UserName: username }, { now: ctx.now() });
   try {
+    signal?.throwIfAborted();
     await iam.createUser({
       UserName: username,
       Path: role.userPath || "/",
       ...(role.permissionsBoundaryArn === "" ? {} : { PermissionsBoundary: role.permissionsBoundaryArn }),
     });
   } catch (err) {
+    // Only AWS's own refusal proves there is no user. An abort, a timeout or a lost connection may
+    // come after IAM created it: the entry stays and the rollback finds out (fail closed).
+    if (signal?.aborted === true || awsHttpStatus(err) === undefined) throw awsFailure("Error creating IAM user", err);
     try {
       await deleteWal(request.storage, walId);
     } catch (walErr) {
@@ -97,6 +112,10 @@ export async function createIamUser(
     throw awsFailure("Error creating IAM user", err);
   }
 
+  const step = <T>(prefix: string, call: () => Promise<T>): Promise<T> => {
+    signal?.throwIfAborted();
+    return awsStep(prefix, call);
+  };
   for (const policyArn of role.policyArns) {
     await step("Error attaching user policy", () => iam.attachUserPolicy({ UserName: username, PolicyArn: policyArn }));
   }
@@ -122,17 +141,12 @@ export async function createIamUser(
   if (accessKeyId === undefined || secretAccessKey === undefined) {
     throw new Error(`CreateAccessKey for IAM user ${JSON.stringify(username)} returned no key`);
   }
-
-  try {
-    await deleteWal(request.storage, walId);
-  } catch (err) {
-    throw new Error(`failed to commit WAL entry: ${messageOf(err)}`, { cause: err });
-  }
-  return { username, accessKeyId, secretAccessKey };
+  signal?.throwIfAborted();
+  return { username, accessKeyId, secretAccessKey, walId };
 }
 
 /** Runs one AWS call of the creation, turning its failure into upstream's prefixed error. */
-async function step<T>(prefix: string, call: () => Promise<T>): Promise<T> {
+async function awsStep<T>(prefix: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
@@ -247,7 +261,7 @@ async function clearKind<T>(
 }
 
 async function teardown(ctx: AwsSecretsContext, username: string, options: DeleteIamUserOptions): Promise<void> {
-  const iam = await ctx.clients.iam();
+  const iam = await ctx.clients.iam(options.signal);
   const UserName = username;
   const fail = (err: unknown): LogicalError => awsFailure(`error deleting IAM user ${JSON.stringify(username)}`, err);
 

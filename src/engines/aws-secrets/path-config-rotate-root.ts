@@ -27,9 +27,13 @@ function rotateRoot(ctx: AwsSecretsContext) {
         return errorResponse("Cannot call config/rotate-root when either access_key or secret_key is empty");
       }
 
+      // Only the read-only GetUser stops when the caller gives up. From CreateAccessKey on the
+      // rotation runs to its end: an abort mid-CreateAccessKey could leave a key nobody stores,
+      // using up one of the user's two key slots; the new key's record is config/root, written below.
       const oldIam = await ctx.clients.iam();
+      const lookup = await ctx.clients.iam(request.signal);
       // GetUser without a name describes the caller: the user owning the stored key.
-      const { User: user } = await call("error calling GetUser", "IAM GetUser", () => oldIam.getUser({}));
+      const { User: user } = await call("error calling GetUser", "IAM GetUser", () => lookup.getUser({}));
       if (user === undefined) throw new Error("nil user returned from GetUser");
       const userName = user.UserName;
       if (userName === undefined) throw new Error("nil UserName returned from GetUser");

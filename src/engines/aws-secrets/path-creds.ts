@@ -1,7 +1,7 @@
 // creds/<role> and sts/<role>: issue credentials for a role (≈ upstream path_user.go pathUser and
 // pathCredsRead). One pattern serves both prefixes, by GET or POST; the prefix only matters for
 // legacy roles, whose ambiguous credential types it resolves and whose paths it keeps apart.
-import { definePath, field, genericNameWithAtRegex, goQuote, quoteInput, type FieldData, type PathSpec, type SecretSpec } from "../../framework/index.js";
+import { definePath, deleteWalAfterReply, field, genericNameWithAtRegex, goQuote, quoteInput, type FieldData, type PathSpec, type SecretSpec } from "../../framework/index.js";
 import { errorResponse, LogicalError, NS_PER_SECOND, type Request, type Response } from "../../logical/index.js";
 import { awsIssuanceFailure } from "../../aws/errors.js";
 import { OPERATION_PREFIX } from "./constants.js";
@@ -104,7 +104,9 @@ async function issue(
       // Read before the user exists: a failure afterwards would strand a user without a lease.
       const lease = await readLeaseConfig(request.storage);
       const created = await createIamUser(ctx, request, role, roleName);
-      return iamUserSecretResponse(spec, created, role, lease);
+      // The user's only record is the lease Vault makes from this reply: its WAL entry goes only
+      // once the reply is on its way (a cancelled call or a crash leaves it to the rollback).
+      return deleteWalAfterReply(iamUserSecretResponse(spec, created, role, lease), request.storage, created.walId);
     }
     case "assumed_role": {
       const arn = resolveRoleArn(role, roleName, data.get("role_arn"));
@@ -115,7 +117,7 @@ async function issue(
     case "federation_token":
       return stsSecretResponse(spec, await federationTokenCreds(ctx, request, role, roleName, ttl));
     case "session_token":
-      return stsSecretResponse(spec, await sessionTokenCreds(ctx, role, ttl, data.get("mfa_code")));
+      return stsSecretResponse(spec, await sessionTokenCreds(ctx, role, ttl, data.get("mfa_code"), request.signal));
     default:
       return errorResponse(`unknown credential_type: ${quoteInput(resolved.type)}`);
   }

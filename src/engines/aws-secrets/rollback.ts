@@ -27,11 +27,11 @@ export function walUserName(data: unknown): string {
  */
 export function walRollbacks(ctx: AwsSecretsContext): Record<AwsWalKind, WalRollback> {
   return {
-    user: async (_request, data) => {
+    user: async (request, data) => {
       // On a performance secondary or standby of a replicated mount the primary owns the users:
       // the entry is acknowledged without touching IAM, exactly as upstream returns nil there.
       if (await primaryOwnsMountData(ctx.system)) return;
-      await deleteIamUser(ctx, walUserName(data), { fromRollback: true });
+      await deleteIamUser(ctx, walUserName(data), { fromRollback: true, signal: request.signal });
     },
   };
 }

@@ -74,7 +74,7 @@ export function accessKeysSecret(ctx: AwsSecretsContext): SecretSpec {
       if (sts === "invalid") throw new Error("secret has is_sts but value could not be understood");
       const username = request.secret?.internalData["username"];
       if (typeof username !== "string") throw new Error("secret is missing username internal data");
-      await deleteIamUser(ctx, username, { fromRollback: false, leaseIssued: request.secret?.lease.issueTime });
+      await deleteIamUser(ctx, username, { fromRollback: false, leaseIssued: request.secret?.lease.issueTime, signal: request.signal });
       return undefined;
     },
   });

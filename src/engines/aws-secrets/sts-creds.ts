@@ -163,9 +163,9 @@ export async function groupPolicies(iam: IamApi, groups: readonly string[]): Pro
  * `iam_groups` (group documents first, then the role's, merged into one document; group ARNs
  * appended). Without groups no IAM client is built, as upstream.
  */
-async function effectivePolicies(ctx: AwsSecretsContext, role: RoleEntry): Promise<{ policy: string; policyArns: string[] }> {
+async function effectivePolicies(ctx: AwsSecretsContext, role: RoleEntry, signal: AbortSignal | undefined): Promise<{ policy: string; policyArns: string[] }> {
   if (role.iamGroups.length === 0) return { policy: role.policyDocument, policyArns: [...role.policyArns] };
-  const iam = await client(() => ctx.clients.iam());
+  const iam = await client(() => ctx.clients.iam(signal));
   let fromGroups: { documents: string[]; arns: string[] };
   try {
     fromGroups = await groupPolicies(iam, role.iamGroups);
@@ -224,8 +224,8 @@ export async function assumeRoleCreds(
   roleName: string,
   params: AssumeRoleParams,
 ): Promise<StsIssued> {
-  const { policy, policyArns } = await effectivePolicies(ctx, role);
-  const sts: StsApi = await client(() => ctx.clients.sts());
+  const { policy, policyArns } = await effectivePolicies(ctx, role, request.signal);
+  const sts: StsApi = await client(() => ctx.clients.sts(request.signal));
   const template = await usernameTemplate(request);
   // A supplied name is only sanitised (AWS enforces its length); a generated one uses the IAM limits.
   const sessionName =
@@ -267,8 +267,8 @@ export async function federationTokenCreds(
   roleName: string,
   ttlSeconds: number,
 ): Promise<StsIssued> {
-  const { policy, policyArns } = await effectivePolicies(ctx, role);
-  const sts = await client(() => ctx.clients.sts());
+  const { policy, policyArns } = await effectivePolicies(ctx, role, request.signal);
+  const sts = await client(() => ctx.clients.sts(request.signal));
   const template = await usernameTemplate(request);
   // An "STS" name sees neither display nor role name (upstream; 32 characters leave no room).
   const name = generated({ template, type: "STS", displayName: request.displayName, policyName: roleName, now: ctx.now() });
@@ -298,8 +298,14 @@ export async function federationTokenCreds(
  * session_token: sts:GetSessionToken with the role's MFA device and the caller's code. It needs
  * IAM-user root credentials (AWS refuses role sessions) and applies no policy of its own.
  */
-export async function sessionTokenCreds(ctx: AwsSecretsContext, role: RoleEntry, ttlSeconds: number, mfaCode: string): Promise<StsIssued> {
-  const sts = await client(() => ctx.clients.sts());
+export async function sessionTokenCreds(
+  ctx: AwsSecretsContext,
+  role: RoleEntry,
+  ttlSeconds: number,
+  mfaCode: string,
+  signal?: AbortSignal,
+): Promise<StsIssued> {
+  const sts = await client(() => ctx.clients.sts(signal));
   const input = {
     DurationSeconds: ttlSeconds,
     ...(role.mfaSerialNumber === "" ? {} : { SerialNumber: role.mfaSerialNumber }),

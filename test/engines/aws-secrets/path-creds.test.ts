@@ -34,6 +34,9 @@ describe("creds/<name> for iam_user", () => {
     expect(response?.secret?.lease).toMatchObject({ ttl: 1800n * NS_PER_S, maxTtl: 7200n * NS_PER_S, renewable: true });
     expect(Object.keys(response?.secret?.internalData ?? {}).sort()).toEqual(["is_sts", "policy", SECRET_TYPE_KEY, "username"]);
     expect(response?.secret?.internalData).toMatchObject({ username, is_sts: false, [SECRET_TYPE_KEY]: "access_keys" });
+    // The WAL entry goes only once the reply is handed to Vault (the transport runs afterReply).
+    expect(await listWal(h.storage)).toHaveLength(1);
+    await response?.afterReply?.();
     expect(await listWal(h.storage)).toEqual([]);
   });
 
@@ -51,6 +54,7 @@ describe("creds/<name> for iam_user", () => {
     expect(new Set(responses.map((r) => r?.secret?.internalData["username"])).size).toBe(50);
     expect(new Set(responses.map((r) => r?.data?.["access_key"])).size).toBe(50);
     expect(h.iam.users.size).toBe(50);
+    for (const r of responses) await r?.afterReply?.();
     expect(await listWal(h.storage)).toEqual([]);
 
     await Promise.all(
