@@ -3,7 +3,7 @@
 // and iam_policies.go). STS credentials cannot be revoked, so these only issue; the lease that
 // carries them lasts exactly until AWS expires them and is not renewable.
 import { UserError, type Nanoseconds, type Request } from "../../logical/index.js";
-import { awsFailure } from "../../aws/errors.js";
+import { AwsApiError, awsFailure } from "../../aws/errors.js";
 import type { IamApi, StsApi } from "./aws-api.js";
 import { readRootConfig } from "./config-root-storage.js";
 import type { AwsSecretsContext } from "./context.js";
@@ -37,11 +37,16 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Builds a client, answering failure as upstream does: a user-facing error with its text. */
+/**
+ * Builds a client, answering failure as upstream does: a user-facing error with its text. A failed
+ * STS probe stays the classified AWS failure it is, so that the creds path answers it as any other
+ * AWS failure (400, or 502 when every endpoint throttled).
+ */
 async function client<T>(build: () => Promise<T>): Promise<T> {
   try {
     return await build();
   } catch (err) {
+    if (err instanceof AwsApiError) throw err;
     throw new UserError(messageOf(err));
   }
 }
