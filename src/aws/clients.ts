@@ -18,17 +18,21 @@ import { loadIamSdk, loadStsSdk } from "./sdk.js";
  *   - CONNECTION_TIMEOUT_MS: the TCP connection must be made within 5 s (AWS answers in ms);
  *   - REQUEST_TIMEOUT_MS: the answer's headers must arrive within 20 s of the attempt's start
  *     (the SDK's requestTimeout, made to fail the attempt rather than only log a warning);
- *   - SOCKET_TIMEOUT_MS: a socket silent for 10 s fails the attempt, also while reading a body;
+ *   - SOCKET_TIMEOUT_MS: a socket silent for 10 s fails the attempt, also while reading a body
+ *     (the SDK arms this timer 3 s into the attempt, so silence from the start ends it at 13 s);
  *   - CALL_BUDGET_MS: a retry is only started when it can end within 55 s of the call's start
- *     (one attempt: at most 20 s + 10 s), so one call, retries included, ends within 55 s.
- * An endpoint that accepts and never answers thus fails each attempt after 10 s of silence (about
- * 30 s for the default 3 attempts); a closed port fails at once, after the retries' backoff.
+ *     (one attempt: at most 20 s + 3 s + 10 s), so one call, retries included, ends within 55 s.
+ * An endpoint that accepts and never answers thus fails each attempt after about 13 s (two
+ * attempts, about 26 s, with the default retries); a closed port fails at once, after the
+ * retries' backoff.
  * Attempts stay max_retries + 1 (3 when max_retries is -1, the SDK's default), within the budget.
  */
 export const CONNECTION_TIMEOUT_MS = 5_000;
 export const REQUEST_TIMEOUT_MS = 20_000;
 export const SOCKET_TIMEOUT_MS = 10_000;
 export const CALL_BUDGET_MS = 55_000;
+/** How late the SDK arms its socket timer (@smithy/node-http-handler, for timeouts of 6 s or more). */
+const SDK_SOCKET_TIMER_DELAY_MS = 3_000;
 /** Attempts when max_retries is negative: the SDK's standard retry mode's default. */
 export const DEFAULT_MAX_ATTEMPTS = 3;
 
@@ -55,6 +59,10 @@ export interface ClientBuildOptions {
   timeouts?: CallTimeouts;
 }
 
+/** The longest one attempt can last: the answer's headers, then a body that goes silent. */
+export const attemptLimitMs = (timeouts: CallTimeouts): number =>
+  timeouts.requestMs + timeouts.socketMs + (timeouts.socketMs >= 6_000 ? SDK_SOCKET_TIMER_DELAY_MS : 0);
+
 /** The settings common to both services for one region/endpoint; `budgetMs` bounds each call. */
 function baseConfig(
   config: AwsConnectionConfig,
@@ -73,7 +81,7 @@ function baseConfig(
       socketTimeout: timeouts.socketMs,
     },
     maxAttempts,
-    retryStrategy: new BudgetedRetryStrategy({ maxAttempts, attemptMs: timeouts.requestMs + timeouts.socketMs, budgetMs }),
+    retryStrategy: new BudgetedRetryStrategy({ maxAttempts, attemptMs: attemptLimitMs(timeouts), budgetMs }),
   };
   const credentials = clientCredentials(config);
   if (credentials) settings.credentials = credentials;
@@ -139,7 +147,7 @@ export async function createStsClient(config: AwsConnectionConfig, options: StsB
   const startedAt = Date.now();
   for (const candidate of candidates) {
     const left = timeouts.budgetMs - (Date.now() - startedAt);
-    if (left < timeouts.requestMs + timeouts.socketMs) {
+    if (left < attemptLimitMs(timeouts)) {
       const error = new AwsApiError("internal", `not tried: the ${timeouts.budgetMs / 1000} s for reaching STS were spent`, undefined, "STS GetCallerIdentity", undefined, "timed_out");
       failures.push({ candidate, error });
       continue;
