@@ -7,7 +7,8 @@
 // an integer literal) and `2` fails for a bool field ("2" is not a ParseBool word). Here a JS number
 // stands in for its JSON text (`String(n)`). The differences are the texts JSON.parse normalises
 // (`1.0` → "1", `1e3` → "1000", `-0` → "0", `1e21` → "1e+21"), which Vault rejects for int-like and
-// bool fields and we accept, and integers beyond 2^53, which lose precision before we see them.
+// bool fields and we accept, and integers beyond 2^53, which lose precision before we see them and
+// are refused for int fields (Vault takes any int64).
 import { FieldParseError } from "./types.js";
 import { boundInput, quoteInput } from "./error-text.js";
 
@@ -170,6 +171,9 @@ export function weakString(name: string, value: unknown): string {
   return textOf(value) ?? unconvertible(name, "string", value);
 }
 
+/** Largest integer a JS number holds exactly (2^53 - 1). */
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** Weakly decodes into a Go `int`/`int64`: booleans as 1/0, "" as 0, Go integer literals. */
 export function weakInt(name: string, value: unknown, target = "int"): number {
   if (value === null || value === undefined) return 0;
@@ -178,6 +182,9 @@ export function weakInt(name: string, value: unknown, target = "int"): number {
   if (text === undefined) return unconvertible(name, target, value);
   const parsed = goParseInt(text === "" ? "0" : text, 0);
   if (typeof parsed === "string") return fail(`cannot parse '${name}' as int: ${numError("ParseInt", text, parsed)}`);
+  // Go's int64 holds it, a JS number would not hold it exactly: refused rather than stored rounded
+  // (a rounded value near 2^63 is written as digits Go's decoder then refuses).
+  if (parsed > MAX_EXACT || parsed < -MAX_EXACT) return fail(`cannot parse '${name}' as int: ${text} is outside ${-MAX_EXACT}..${MAX_EXACT}, the integers held exactly`);
   return Number(parsed);
 }
 

@@ -1,31 +1,15 @@
 // Vault's duration and time field types (sdk/framework/field_data.go), built on go-secure-stdlib
 // parseutil v0.2.0 `ParseDurationSecond` and `ParseAbsoluteTime`. As in field-coercion.ts, a JSON
 // number stands for its text, the way Vault sees a json.Number.
-import { fail, goParseInt, INT64_MAX, numError, textOf } from "./field-coercion.js";
-import { DurationError, parseGoDuration } from "./go-duration.js";
+import { fail, goParseInt, numError, textOf } from "./field-coercion.js";
+import { DurationError, parseDurationSecond } from "./go-duration.js";
 
 const NS_PER_SECOND = 1_000_000_000n;
-const INT64_MIN = -(2n ** 63n);
-const OVERFLOW = "multiplication of durations resulted in overflow, one operand may be too large";
 
-/** `seconds × unit` as int64 nanoseconds, failing like parseutil's overflowMul. */
-function multiply(count: bigint, unitNs: bigint): bigint {
-  const product = count * unitNs;
-  return product > INT64_MAX || product < INT64_MIN ? fail(OVERFLOW) : product;
-}
-
-/** parseutil.ParseDurationSecond on text: integer seconds, `<n>d` days, else time.ParseDuration. */
+/** parseutil.ParseDurationSecond on text, its Go error text as a field parse error. */
 function durationNs(text: string): bigint {
-  if (text === "") return 0n;
-  const whole = goParseInt(text, 10);
-  if (typeof whole === "bigint") return multiply(whole, NS_PER_SECOND);
-  if (text.endsWith("d")) {
-    const days = goParseInt(text.slice(0, -1), 10);
-    if (typeof days === "string") return fail(numError("ParseInt", text.slice(0, -1), days));
-    return multiply(days, 86_400n * NS_PER_SECOND);
-  }
   try {
-    return parseGoDuration(text);
+    return parseDurationSecond(text);
   } catch (error) {
     if (error instanceof DurationError) return fail(error.message);
     throw error;

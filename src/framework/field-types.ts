@@ -89,9 +89,9 @@ function durationOptions(options: FieldOptions<number, number | string> | undefi
 export const field = {
   /** TypeString: numbers become their text, booleans "1"/"0", null "". */
   string: (options?: FieldOptions<string>): FieldSchema<string> => build("string", coerce.string, () => "", options),
-  /** TypeInt: integers, Go integer literals in strings ("42", "0x2a", "1_000"), booleans as 1/0; "1.5" fails. */
+  /** TypeInt: integers, Go integer literals in strings ("42", "0x2a", "1_000"), booleans as 1/0; "1.5" fails, and so does a value beyond ±(2^53 - 1). */
   int: (options?: FieldOptions<number>): FieldSchema<number> => build("int", coerce.int, () => 0, options),
-  /** TypeInt64: as `int` (JS numbers are exact only up to 2^53). */
+  /** TypeInt64: as `int`; beyond ±(2^53 - 1), where JS numbers stop being exact, a value is refused. */
   int64: (options?: FieldOptions<number>): FieldSchema<number> => build("int64", coerce.int64, () => 0, options),
   /** TypeBool: booleans, strconv.ParseBool words ("1", "t", "TRUE", …) and "" (false); the number 2 fails. */
   bool: (options?: FieldOptions<boolean>): FieldSchema<boolean> => build("bool", coerce.bool, () => false, options),

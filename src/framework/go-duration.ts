@@ -2,6 +2,7 @@
 // `parseutil.ParseDurationSecond` (a bare integer is seconds, `Nd` is days). Vault clients send
 // these strings and read them back, so the formatting must match byte for byte.
 import type { Nanoseconds } from "../logical/index.js";
+import { goParseInt, numError } from "./field-coercion.js";
 
 const UNIT_NS: Record<string, bigint> = {
   ns: 1n,
@@ -70,17 +71,35 @@ export function parseGoDuration(input: string): Nanoseconds {
   return negative ? -total : total;
 }
 
+const NS_PER_SECOND = 1_000_000_000n;
+const NS_PER_DAY = 86_400n * NS_PER_SECOND;
+const MIN_INT64 = -(2n ** 63n);
+
+/** parseutil's ErrDurationMultiplicationOverflow text. */
+export const DURATION_OVERFLOW = "multiplication of durations resulted in overflow, one operand may be too large";
+
+/** `count × unit` as int64 nanoseconds, refused as parseutil's overflowMul refuses it. */
+function multiply(count: bigint, unitNs: bigint): Nanoseconds {
+  const product = count * unitNs;
+  if (product > MAX_INT64 || product < MIN_INT64) throw new DurationError(DURATION_OVERFLOW);
+  return product;
+}
+
 /**
- * go-secure-stdlib `ParseDurationSecond` for strings: "" is 0, an integer is seconds, `Nd` is
- * days, anything else goes through `time.ParseDuration`. The error texts are Go's.
+ * go-secure-stdlib `ParseDurationSecond` for strings: "" is 0, an integer (strconv.ParseInt base 10)
+ * is seconds, `Nd` is days, anything else goes through `time.ParseDuration`. The result is always
+ * an int64 of nanoseconds: a count that does not fit is refused with parseutil's overflow text
+ * (a Go duration cannot hold it, so neither Vault nor its storage could). Error texts are Go's.
  */
 export function parseDurationSecond(input: string): Nanoseconds {
   if (input === "") return 0n;
-  if (/^[+-]?\d+$/.test(input)) return BigInt(input) * 1_000_000_000n;
+  const whole = goParseInt(input, 10);
+  if (typeof whole === "bigint") return multiply(whole, NS_PER_SECOND);
   if (input.endsWith("d")) {
-    const days = input.slice(0, -1);
-    if (!/^[+-]?\d+$/.test(days)) throw new DurationError(`strconv.ParseInt: parsing ${quote(days)}: invalid syntax`);
-    return BigInt(days) * 86_400n * 1_000_000_000n;
+    const text = input.slice(0, -1);
+    const days = goParseInt(text, 10);
+    if (typeof days === "string") throw new DurationError(numError("ParseInt", text, days));
+    return multiply(days, NS_PER_DAY);
   }
   return parseGoDuration(input);
 }

@@ -189,7 +189,8 @@ describe("max_retries", () => {
     expect(attemptsOf(err)).toBe(attempts);
     const classified = classifyAwsError(err);
     expect(classified.kind).toBe("internal");
-    expect(classified.message).toMatch(/^AWS IAM ListServiceSpecificCredentials got an unreadable answer \(HTTP 500\)/);
+    expect(classified).toMatchObject({ failure: "unreadable" });
+    expect(classified.message).toMatch(/^IAM ListServiceSpecificCredentials: AWS's answer could not be read \(HTTP 500\)/);
   });
 
   it("also bounds retries on a connection failure, classified as unreachable (500)", async () => {
@@ -197,7 +198,8 @@ describe("max_retries", () => {
     expect(attemptsOf(err)).toBe(2);
     const classified = classifyAwsError(err, "IAM GetUser");
     expect(classified.kind).toBe("internal");
-    expect(classified.message).toMatch(/^AWS IAM GetUser could not reach AWS: .*ECONNREFUSED/);
+    expect(classified).toMatchObject({ failure: "unreachable" });
+    expect(classified.message).toMatch(/^IAM GetUser: AWS could not be reached: .*ECONNREFUSED.* \(2 attempts\)$/);
   });
 });
 
@@ -235,13 +237,13 @@ describe("STS endpoint candidates", () => {
 
   it("fails with every candidate named: 500 when none could be reached, 400 when all refused the keys", async () => {
     const unreachable = await failure(createStsClient(conn({ maxRetries: 0, stsEndpoint: deadEndpoint, stsFallbackEndpoints: [deadEndpoint], stsFallbackRegions: ["eu-west-1"] })));
-    expect(unreachable).toMatchObject({ kind: "internal" });
-    expect((unreachable as Error).message).toContain(`${deadEndpoint} [us-east-1]: AWS STS GetCallerIdentity could not reach AWS`);
+    expect(unreachable).toMatchObject({ kind: "internal", failure: "unreachable" });
+    expect((unreachable as Error).message).toContain(`could not obtain sts client: ${deadEndpoint} [us-east-1]: STS GetCallerIdentity: AWS could not be reached`);
     expect((unreachable as Error).message).toContain(`${deadEndpoint} [eu-west-1]`);
 
     const refused = await failure(createStsClient(conn({ secretKey: "wrong", stsFallbackEndpoints: [proxy.endpoint], stsFallbackRegions: ["eu-west-1"] })));
-    expect(refused).toMatchObject({ kind: "user" });
-    expect((refused as Error).message).toMatch(/^could not obtain an STS client: .*SignatureDoesNotMatch.*SignatureDoesNotMatch/);
+    expect(refused).toMatchObject({ kind: "user", failure: "denied" });
+    expect((refused as Error).message).toMatch(/^could not obtain sts client: .*SignatureDoesNotMatch.*SignatureDoesNotMatch/);
   });
 });
 
@@ -271,7 +273,7 @@ describe("classifyAwsError on real moto answers", () => {
     // Without an adapter's tag or an explicit action, a client error is just AWS's code and message.
     const untagged = { name: "NoSuchEntityException", Code: "NoSuchEntity", $fault: "client", $metadata: { httpStatusCode: 404 }, message: "gone" };
     expect(classifyAwsError(untagged)).toMatchObject({ kind: "user", message: "NoSuchEntity: gone" });
-    expect(classifyAwsError(new Error("boom"), "IAM CreateUser")).toMatchObject({ kind: "internal", message: "AWS IAM CreateUser failed: boom" });
+    expect(classifyAwsError(new Error("boom"), "IAM CreateUser")).toMatchObject({ kind: "internal", message: "IAM CreateUser: failed: boom" });
     const user = new UserError("x");
     expect(classifyAwsError(user)).toBe(user);
     expect(classifyAwsError({ name: "ThrottlingException", $fault: "client", $metadata: { httpStatusCode: 400 }, message: "Rate exceeded" }, "STS AssumeRole")).toMatchObject({

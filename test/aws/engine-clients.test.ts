@@ -112,7 +112,7 @@ describe("createAwsClients", () => {
     const results = await Promise.allSettled([clients.sts(), clients.sts()]);
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
     expect(reader.seen).toHaveLength(1);
-    await expect(clients.sts()).rejects.toMatchObject({ kind: "internal", message: expect.stringContaining(`could not obtain an STS client: ${dead}`) as unknown });
+    await expect(clients.sts()).rejects.toMatchObject({ kind: "internal", message: expect.stringContaining(`could not obtain sts client: ${dead}`) as unknown });
     expect(reader.seen).toHaveLength(2);
   });
 

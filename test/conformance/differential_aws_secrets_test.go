@@ -127,6 +127,17 @@ func awsSecretsCases() []dcase {
 		c("config/lease write missing lease_max", update, "config/lease", d{"lease": "1h"}),
 		c("config/lease write bad duration", update, "config/lease", d{"lease": "forever", "lease_max": "2h"}),
 		c("config/lease write unknown field", update, "config/lease", d{"lease": "1h", "lease_max": "2h", "no_such_field": 1}),
+		// Values a Go duration cannot hold, and values that cannot mean a lease.
+		c("config/lease write seconds beyond int64 ns", update, "config/lease", d{"lease": "9223372037", "lease_max": "2h"}),
+		c("config/lease write int64 max seconds", update, "config/lease", d{"lease": "9223372036854775807", "lease_max": "2h"}),
+		c("config/lease write days beyond int64 ns", update, "config/lease", d{"lease": "1h", "lease_max": "106752d"}),
+		c("config/lease write hours beyond int64 ns", update, "config/lease", d{"lease": "2562048h", "lease_max": "2h"}),
+		c("config/lease write string true", update, "config/lease", d{"lease": "true", "lease_max": "2h"}),
+		c("config/lease write JSON true", update, "config/lease", d{"lease": true, "lease_max": "2h"}),
+		c("config/lease write negative", update, "config/lease", d{"lease": "-1h", "lease_max": "2h"}),
+		c("config/lease write largest", update, "config/lease", d{"lease": "9223372036", "lease_max": "2562047h47m16.854775807s"}),
+		c("config/lease read largest", read, "config/lease", nil),
+		c("config/lease write restores", update, "config/lease", d{"lease": "1h", "lease_max": "2h"}),
 
 		// roles: every credential type, legacy forms, list.
 		c("roles iam_user write", update, "roles/iam", d{"credential_type": "iam_user", "policy_arns": "${POLICY_ARN}", "policy_document": policyDoc, "iam_groups": "${GROUP}", "iam_tags": "team=vnp", "user_path": "/vnp/", "permissions_boundary_arn": "${POLICY_ARN}"}),
@@ -362,6 +373,9 @@ func TestDifferentialAWSSecretsSharedStorage(t *testing.T) {
 			for _, lease := range []string{"creds/iam", "sts/assumed", "sts/federation"} {
 				sh.leaseAcross(lease, aws)
 			}
+			// The longest leases a Go duration holds: stored as int64 digits either side decodes exactly.
+			sh.mustWrite(c("config/lease largest", update, "config/lease", d{"lease": "9223372036", "lease_max": "2562047h47m16.854775807s"}))
+			sh.readBoth("config/lease", read)
 			sh.mustWriteAs(writer, c("static-roles/static delete", del, "static-roles/static", nil))
 		})
 	}

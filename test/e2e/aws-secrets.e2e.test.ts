@@ -29,6 +29,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDeleteConflictProxy, type DeleteConflictProxy } from "../helpers/delete-conflict-proxy.js";
+import { closedPort, startFailingAws } from "../helpers/failing-aws.js";
 import { MOTO_START_TIMEOUT_MS, startMoto, type MotoServer } from "../helpers/moto.js";
 import { parseCliJson, registerAndMount, requireDistFile, startServer, waitFor, type DevServer } from "./lib.js";
 import { SecretWatch, expectNoSecretsInLog } from "./secret-watch.js";
@@ -389,6 +390,34 @@ describe("AWS secrets engine through OpenBao and moto (SigV4 on)", () => {
       const ok = await srv().http("GET", "/v1/aws-th/creds/th");
       expect(ok.status, ok.text).toBe(200);
     }, 60_000);
+
+    it("unreachable and hung AWS: every credential type answers 400 '<step>: <call>: <what happened>' in bounded time", async () => {
+      const hung = await startFailingAws({ kind: "hang" });
+      const endpoints = { unreachable: `http://127.0.0.1:${await closedPort()}`, hung: hung.endpoint };
+      const what = { unreachable: "AWS could not be reached: ", hung: "AWS did not answer in time: " };
+      try {
+        for (const [name, endpoint] of Object.entries(endpoints) as [keyof typeof endpoints, string][]) {
+          const mountPath = `aws-${name}`;
+          await cli("secrets", "enable", `-path=${mountPath}`, "-plugin-version=v0.1.0", "aws");
+          await cli("write", `${mountPath}/config/root`, "access_key=AKIAEXAMPLE", "secret_key=secret", "region=us-east-1",
+            `iam_endpoint=${endpoint}`, `sts_endpoint=${endpoint}`, "max_retries=0");
+          await cli("write", `${mountPath}/roles/iam`, "credential_type=iam_user", `policy_document=${POLICY}`);
+          await cli("write", `${mountPath}/roles/assumed`, "credential_type=assumed_role", "role_arns=arn:aws:iam::123456789012:role/r");
+          await cli("write", `${mountPath}/roles/federation`, "credential_type=federation_token", `policy_document=${POLICY}`);
+          const started = Date.now();
+          const answers = await Promise.all(["iam", "assumed", "federation"].map((role) => srv().http("GET", `/v1/${mountPath}/creds/${role}`)));
+          expect(Date.now() - started).toBeLessThan(60_000);
+          const probe = `could not obtain sts client: ${endpoint} [us-east-1]: STS GetCallerIdentity: ${what[name]}`;
+          const leads = [`Error creating IAM user: IAM CreateUser: ${what[name]}`, probe, probe];
+          answers.forEach((answer, i) => {
+            expect(answer.status, answer.text).toBe(400);
+            expect((answer.json as { errors: string[] }).errors[0]?.startsWith(leads[i] ?? "?"), answer.text).toBe(true);
+          });
+        }
+      } finally {
+        await hung.stop();
+      }
+    }, 120_000);
   });
 
   describe("static roles", () => {

@@ -41,6 +41,8 @@ const accepted: Row[] = [
   ["int: false is 0", field.int(), false, 0],
   ["int: null is 0", field.int(), null, 0],
   ["int64: numeric string", field.int64(), "123456789012", 123456789012],
+  ["int: largest exact integer", field.int(), "9007199254740991", 9007199254740991],
+  ["int: smallest exact integer", field.int(), -9007199254740991, -9007199254740991],
   // TypeBool: strconv.ParseBool words; numbers only as their text "0"/"1".
   ["bool: true", field.bool(), true, true],
   ["bool: \"true\"", field.bool(), "true", true],
@@ -175,6 +177,11 @@ const rejected: [name: string, schema: FieldSchema, raw: unknown, message: strin
   ["int: fraction", field.int(), 1.5, `cannot parse '' as int: strconv.ParseInt: parsing "1.5": invalid syntax`],
   ["int: word", field.int(), "abc", `cannot parse '' as int: strconv.ParseInt: parsing "abc": invalid syntax`],
   ["int: beyond int64", field.int(), "9223372036854775808", `cannot parse '' as int: strconv.ParseInt: parsing "9223372036854775808": value out of range`],
+  // Not Vault's (Go's int takes any int64): a JS number would round these, and config/root would then
+  // store digits near 2^63 that Go's decoder refuses.
+  ["int: beyond 2^53 - 1 (ours)", field.int(), "9007199254740992", "cannot parse '' as int: 9007199254740992 is outside -9007199254740991..9007199254740991, the integers held exactly"],
+  ["int: below -(2^53 - 1) (ours)", field.int(), "-9223372036854775808", "cannot parse '' as int: -9223372036854775808 is outside -9007199254740991..9007199254740991, the integers held exactly"],
+  ["int64: a JSON number beyond 2^53 (ours)", field.int64(), 2 ** 60, "cannot parse '' as int: 1152921504606847000 is outside -9007199254740991..9007199254740991, the integers held exactly"],
   ["int: misplaced separator", field.int(), "_1", `cannot parse '' as int: strconv.ParseInt: parsing "_1": invalid syntax`],
   ["int: 08 is bad octal", field.int(), "08", `cannot parse '' as int: strconv.ParseInt: parsing "08": invalid syntax`],
   ["int: array", field.int(), [1], "'' expected type 'int', got unconvertible type '[]interface {}', value: '[1]'"],

@@ -54,6 +54,30 @@ describe("parseDurationSecond matches go-secure-stdlib ParseDurationSecond", () 
     expect(parseDurationSecond(text)).toBe(ns);
   });
 
+  it.each([
+    ["largest whole seconds", "9223372036", 9_223_372_036n * S],
+    ["largest days", "106751d", 106_751n * 86_400n * S],
+    ["most negative seconds", "-9223372036", -9_223_372_036n * S],
+    ["signed seconds", "+5", 5n * S],
+    ["int64's largest, spelled out", "2562047h47m16.854775807s", 2n ** 63n - 1n],
+  ])("holds %s as int64 nanoseconds", (_name, text, ns) => {
+    expect(parseDurationSecond(text)).toBe(ns);
+  });
+
+  it.each([
+    ["seconds beyond int64 ns", "9223372037"],
+    ["int64's largest as seconds", "9223372036854775807"],
+    ["negative seconds beyond int64 ns", "-9223372037"],
+    ["days beyond int64 ns", "106752d"],
+  ])("refuses %s with parseutil's overflow text", (_name, text) => {
+    expect(() => parseDurationSecond(text)).toThrow("multiplication of durations resulted in overflow, one operand may be too large");
+  });
+
+  it("refuses digits beyond int64 as time.ParseDuration does", () => {
+    expect(() => parseDurationSecond("99999999999999999999")).toThrow('time: invalid duration "99999999999999999999"');
+    expect(() => parseDurationSecond("2562048h")).toThrow('time: invalid duration "2562048h"');
+  });
+
   it("reports a bad value with Go's parse error", () => {
     expect(() => parseDurationSecond("abc")).toThrow('time: invalid duration "abc"');
     expect(() => parseDurationSecond("xd")).toThrow('strconv.ParseInt: parsing "x": invalid syntax');

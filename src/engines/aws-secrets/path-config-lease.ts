@@ -1,5 +1,5 @@
 // config/lease: the default and maximum lease of iam_user credentials.
-import { definePath, DurationError, field, formatGoDuration, parseDurationSecond, type FieldData } from "../../framework/index.js";
+import { definePath, DurationError, field, formatGoDuration, goQuote, parseDurationSecond, type FieldData } from "../../framework/index.js";
 import { errorResponse, type Nanoseconds, type Request, type Response } from "../../logical/index.js";
 import { OPERATION_PREFIX } from "./constants.js";
 import { readLeaseConfig, writeLeaseConfig } from "./storage.js";
@@ -19,17 +19,33 @@ async function readLease(request: Request): Promise<Response | undefined> {
   return { data: { lease: formatGoDuration(config.lease), lease_max: formatGoDuration(config.leaseMax) } };
 }
 
+/**
+ * One duration as upstream parses it (parseutil.ParseDurationSecond: int64 nanoseconds, overflow
+ * refused with its text), then refused where upstream stores something meaningless: a JSON
+ * boolean (which Vault's string coercion turns into "1" second) and a negative duration.
+ */
+function parseLeaseField(name: "lease" | "lease_max", raw: unknown, text: string): Nanoseconds | string {
+  if (typeof raw === "boolean") return `Invalid ${name}: expected a duration such as "1h" or a number of seconds, not the boolean ${String(raw)}`;
+  let ns: Nanoseconds;
+  try {
+    ns = parseDurationSecond(text);
+  } catch (err) {
+    if (err instanceof DurationError) return `Invalid ${name}: ${err.message}`;
+    throw err;
+  }
+  if (ns < 0n) return `Invalid ${name}: ${goQuote(text)} is negative; a lease is 0 or more, e.g. "1h" or 3600`;
+  return ns;
+}
+
 async function writeLease(request: Request, data: FieldData<LeaseFields>): Promise<Response | undefined> {
   const parsed: Record<"lease" | "lease_max", Nanoseconds> = { lease: 0n, lease_max: 0n };
   for (const name of ["lease", "lease_max"] as const) {
-    const raw = data.get(name);
-    if (raw === "") return errorResponse(`'${name}' is a required parameter`);
-    try {
-      parsed[name] = parseDurationSecond(raw);
-    } catch (err) {
-      if (err instanceof DurationError) return errorResponse(`Invalid ${name}: ${err.message}`);
-      throw err;
-    }
+    if (data.get(name) === "") return errorResponse(`'${name}' is a required parameter`);
+  }
+  for (const name of ["lease", "lease_max"] as const) {
+    const result = parseLeaseField(name, data.raw[name], data.get(name));
+    if (typeof result === "string") return errorResponse(result);
+    parsed[name] = result;
   }
   await writeLeaseConfig(request.storage, { lease: parsed.lease, leaseMax: parsed.lease_max });
   return undefined;

@@ -4,7 +4,7 @@
 // carries them lasts exactly until AWS expires them and is not renewable.
 import { boundInput } from "../../framework/index.js";
 import { UserError, type Nanoseconds, type Request } from "../../logical/index.js";
-import { awsFailure } from "../../aws/errors.js";
+import { AwsApiError, awsFailure } from "../../aws/errors.js";
 import type { IamApi, StsApi } from "./aws-api.js";
 import { readRootConfig } from "./config-root-storage.js";
 import type { AwsSecretsContext } from "./context.js";
@@ -38,11 +38,16 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Builds a client, answering failure as upstream does: a user-facing error with its text. */
+/**
+ * Builds a client, answering failure as upstream does: a user-facing error with its text. A failed
+ * STS probe stays the classified AWS failure it is, so that the creds path answers it as any other
+ * AWS failure (400, or 502 when every endpoint throttled).
+ */
 async function client<T>(build: () => Promise<T>): Promise<T> {
   try {
     return await build();
   } catch (err) {
+    if (err instanceof AwsApiError) throw err;
     throw new UserError(messageOf(err));
   }
 }

@@ -123,7 +123,7 @@ describe("createIamUser", () => {
       return new Error("injected crash");
     });
     const error = await createIamUser(h.ctx, h.request({ operation: "read", path: "creds/r" }), role({ policyDocument: POLICY }), "r").catch((e: unknown) => e);
-    expect((error as Error).message).toBe("Error creating access keys: AWS call failed: injected crash");
+    expect((error as Error).message).toBe("Error creating access keys: AWS call: failed: injected crash");
     expect(inlineAtKeyTime).toBe(1);
     expect(await listWal(h.storage)).toHaveLength(1);
   });

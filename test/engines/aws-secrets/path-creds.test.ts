@@ -70,7 +70,7 @@ describe("creds/<name> for iam_user", () => {
     expect(await read(h, "creds/deploy")).toEqual({ data: { error: "Error creating IAM user: AccessDenied: not authorized to perform: iam:CreateUser" } });
     // AWS failing on its side is still an error response upstream (ErrorResponse, no error).
     h.iam.failures.set("CreateUser", () => awsError("ServiceFailure", "boom", 500, "server"));
-    expect(await read(h, "creds/deploy")).toEqual({ data: { error: "Error creating IAM user: AWS call failed on the AWS side (HTTP 500, ServiceFailure): boom" } });
+    expect(await read(h, "creds/deploy")).toEqual({ data: { error: "Error creating IAM user: AWS call: AWS failed (HTTP 500, ServiceFailure): boom" } });
     h.iam.failures.set("CreateUser", () => awsError("Throttling", "Rate exceeded"));
     await expect(read(h, "creds/deploy")).rejects.toMatchObject({ kind: "upstream-rate-limited", message: "Error creating IAM user: Throttling: Rate exceeded" });
   });
