@@ -71,7 +71,20 @@ export interface DeleteConflictProxy {
    * `{ code: "Throttling", message: "Rate exceeded", status: 400 }`.
    */
   failNext(action: string, count?: number, error?: InjectedAwsError): void;
+  /**
+   * Holds the next request for `action` (and, when given, for a matching `userName`) before it reaches
+   * moto, until `release()`: a test can then act while a client is in the middle of a call,
+   * e.g. kill the node that sent it. Once released the request goes on as usual.
+   */
+  holdNext(action: string, userName?: string | RegExp): HeldCall;
   stop(): Promise<void>;
+}
+
+/** A request held by `holdNext`. */
+export interface HeldCall {
+  /** Resolves when the request has arrived (and is held). */
+  arrived: Promise<ProxiedCall>;
+  release(): void;
 }
 
 /** The AWS error answer an injected failure gives. */
@@ -148,6 +161,7 @@ export async function startDeleteConflictProxy(motoEndpoint: string, options: De
   const calls: ProxiedCall[] = [];
   const conflicts: { userName: string; message: string }[] = [];
   const failures = new Map<string, InjectedAwsError[]>();
+  const holds: { action: string; userName: string | RegExp | undefined; arrive: (call: ProxiedCall) => void; released: Promise<void>; release: () => void }[] = [];
 
   /** The first AWS DeleteConflict message that applies, or undefined (also for unknown users). */
   async function conflictFor(userName: string): Promise<string | undefined> {
@@ -208,6 +222,15 @@ export async function startDeleteConflictProxy(motoEndpoint: string, options: De
     calls.push(call);
     const isIam = service === "iam" || service === "";
 
+    const userMatches = (wanted: string | RegExp | undefined): boolean =>
+      wanted === undefined || (typeof wanted === "string" ? wanted === userName : userName !== undefined && wanted.test(userName));
+    const held = holds.findIndex((h) => h.action === action && userMatches(h.userName));
+    if (held >= 0) {
+      const [hold] = holds.splice(held, 1);
+      hold?.arrive(call);
+      await hold?.released;
+    }
+
     const injected = failures.get(action)?.shift();
     if (injected !== undefined) {
       Object.assign(call, { status: injected.status, answeredByProxy: true });
@@ -250,6 +273,15 @@ export async function startDeleteConflictProxy(motoEndpoint: string, options: De
     });
   }
 
+  function holdNext(action: string, userName?: string | RegExp): HeldCall {
+    let arrive: (call: ProxiedCall) => void = () => {};
+    let release: () => void = () => {};
+    const arrived = new Promise<ProxiedCall>((resolve) => (arrive = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    holds.push({ action, userName, arrive, released, release: () => release() });
+    return { arrived, release };
+  }
+
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       // The client should see a clear failure of the test rig, not a hung socket.
@@ -275,7 +307,9 @@ export async function startDeleteConflictProxy(motoEndpoint: string, options: De
       for (let i = 0; i < count; i++) queued.push(error);
       failures.set(action, queued);
     },
+    holdNext,
     async stop() {
+      for (const hold of holds.splice(0)) hold.release();
       iam.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
