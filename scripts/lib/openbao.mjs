@@ -268,7 +268,7 @@ async function launch(o) {
   return server;
 }
 
-function runCli(bin, args, env, timeoutMs, input) {
+export function runCli(bin, args, env, timeoutMs, input) {
   return new Promise((resolve) => {
     const child = spawn(bin, args, { env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';

@@ -3,6 +3,7 @@
 // periodic function + WAL sweep), root help, then route → merge body and captures → pick the
 // operation → validate fields → handler → warnings about ignored and replaced parameters.
 import {
+  ReadOnlyError,
   UnsupportedOperationError,
   UnsupportedPathError,
   UserError,
@@ -18,8 +19,9 @@ import { pathHelp, rootHelp } from "./help.js";
 import { openApiDocument } from "./openapi.js";
 import { compilePaths, route, type CompiledPath, type RouteMatch } from "./router.js";
 import { dispatchSecretOperation, validateSecrets } from "./secret.js";
-import type { BackendSpec, FieldData, FieldSchemas, Handler, PathOperation, PathSpec } from "./types.js";
+import type { BackendSpec, FieldData, FieldSchemas, OperationSpec, PathOperation, PathSpec } from "./types.js";
 import { multiErrorText } from "./multierror.js";
+import { mustForward } from "./replication.js";
 import { DEFAULT_WAL_ROLLBACK_MIN_AGE_MS, rollbackWal } from "./wal.js";
 
 /** A built backend: the transport-facing interface plus what tests and tools need. */
@@ -44,10 +46,11 @@ function isPathOperation(op: string): op is PathOperation {
   return PATH_OPERATIONS.has(op);
 }
 
-function handlerOf(path: CompiledPath, op: PathOperation): Handler<FieldSchemas> | undefined {
+/** The declared operation in its long form (a bare handler has no properties). */
+function operationOf(path: CompiledPath, op: PathOperation): OperationSpec<FieldSchemas> | undefined {
   const declared = path.spec.operations[op];
   if (declared === undefined) return undefined;
-  return typeof declared === "function" ? declared : declared.handler;
+  return typeof declared === "function" ? { handler: declared } : declared;
 }
 
 /** Body and captures merged, captures winning; with the parameters to warn about. */
@@ -155,13 +158,16 @@ export function defineBackend(spec: BackendSpec, config: BackendConfig): Framewo
       const { raw, ignored, replaced } = mergeInput(match, request);
 
       if (request.operation === "help") return helpResponse(request, match.path);
-      const handler = isPathOperation(request.operation) ? handlerOf(match.path, request.operation) : undefined;
-      if (handler === undefined) throw new UnsupportedOperationError();
+      const operation = isPathOperation(request.operation) ? operationOf(match.path, request.operation) : undefined;
+      if (operation === undefined) throw new UnsupportedOperationError();
+      // Before validation and the handler, as upstream: nothing may happen here that the
+      // forwarded request will do again on the active node.
+      if (await mustForward(config.system, operation)) throw new ReadOnlyError();
 
       const validation = validateFields(match.path.spec.fields, raw);
       if (!validation.ok) return errorResponse(`Field validation failed: ${validation.message}`);
 
-      const response = await handler(request, fieldDataFor(match, raw));
+      const response = await operation.handler(request, fieldDataFor(match, raw));
       return response === undefined ? undefined : addWarnings(response, ignored, replaced);
     },
 

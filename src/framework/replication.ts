@@ -1,6 +1,7 @@
 // Where this node may write replicated storage (sdk/helper/consts/replication.go bits). Upstream
 // asks this in two shapes, and engines must ask exactly the one upstream asks at each place.
 import type { SystemView } from "../logical/index.js";
+import type { OperationSpec, FieldSchemas } from "./types.js";
 
 export const REPLICATION_PERFORMANCE_SECONDARY = 1 << 6;
 export const REPLICATION_DR_SECONDARY = 1 << 9;
@@ -26,4 +27,16 @@ export async function writeSafeReplicationState(system: SystemView): Promise<boo
 export async function primaryOwnsMountData(system: SystemView): Promise<boolean> {
   if (await system.localMount()) return false;
   return ((await system.replicationState()) & (REPLICATION_PERFORMANCE_SECONDARY | REPLICATION_PERFORMANCE_STANDBY)) !== 0;
+}
+
+/**
+ * Whether this node must hand the operation to another one (framework.Backend.HandleRequest's
+ * check of the operation's properties): a standby for `forwardPerformanceStandby`, a performance
+ * secondary for `forwardPerformanceSecondary` unless the mount is local to it.
+ */
+export async function mustForward(system: SystemView, spec: OperationSpec<FieldSchemas>): Promise<boolean> {
+  if (spec.forwardPerformanceStandby !== true && spec.forwardPerformanceSecondary !== true) return false;
+  const state = await system.replicationState();
+  if (spec.forwardPerformanceStandby === true && (state & REPLICATION_PERFORMANCE_STANDBY) !== 0) return true;
+  return spec.forwardPerformanceSecondary === true && (state & REPLICATION_PERFORMANCE_SECONDARY) !== 0 && !(await system.localMount());
 }

@@ -107,6 +107,14 @@ export interface OperationSpec<F extends FieldSchemas> {
   deprecated?: boolean;
   /** Keyed by HTTP status. */
   responses?: Record<number, ResponseSpec[]>;
+  /**
+   * The operation writes (or issues something whose lease must be written), so a standby node
+   * serving reads answers ReadOnlyError before the handler runs and the host forwards the request
+   * to the active node (≈ framework.OperationProperties.ForwardPerformanceStandby).
+   */
+  forwardPerformanceStandby?: boolean;
+  /** The same on a performance secondary, unless the mount is local (ForwardPerformanceSecondary). */
+  forwardPerformanceSecondary?: boolean;
 }
 
 export type Operations<F extends FieldSchemas> = Partial<Record<PathOperation, Handler<F> | OperationSpec<F>>>;

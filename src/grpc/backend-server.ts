@@ -125,6 +125,9 @@ export class BackendServer {
       } else if (logical.kind === "internal") {
         this.options.logger.error("request failed", { path: request.path, operation: request.operation, error: logical.message });
       }
+      if (logical.kind === "read-only") {
+        this.options.logger.debug("request must run on the active node; the host forwards it", { path: request.path, operation: request.operation });
+      }
       if (logical.kind === "upstream-rate-limited") {
         // Upstream's (ErrorResponse(text), ErrUpstreamRateLimited): Vault answers 502 with the text.
         return { reply: { response: logicalResponseToProto(errorResponse(logical.message)), err: toProtoError(logical) } };

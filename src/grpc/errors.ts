@@ -16,6 +16,9 @@ export const PROTO_ERROR_TYPES: Record<LogicalErrorKind, number> = {
   unrecoverable: 10,
   // ErrTypeUnknown: Vault rebuilds it as errors.New(err_msg), and matches the sentinel by text.
   "upstream-rate-limited": 0,
+  // Vault's plugin client rebuilds ErrTypeUnknown as errors.New(err_msg); core decides to forward
+  // by the text (OpenBao's logical.ShouldForward), so the message must stay Vault's exactly.
+  "read-only": 0,
 };
 
 /**

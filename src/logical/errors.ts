@@ -12,7 +12,8 @@ export type LogicalErrorKind =
   | "internal"
   | "coded"
   | "bad-request"
-  | "upstream-rate-limited";
+  | "upstream-rate-limited"
+  | "read-only";
 
 export class LogicalError extends Error {
   override readonly name = "LogicalError";
@@ -86,6 +87,20 @@ export const UPSTREAM_RATE_LIMITED = "upstream rate limited";
 export class UpstreamRateLimitedError extends LogicalError {
   constructor(message: string) {
     super("upstream-rate-limited", message);
+  }
+}
+
+/** Vault's text of `logical.ErrReadOnly`; OpenBao and Vault recognise it by this text. */
+export const READ_ONLY_STORAGE = "cannot write to readonly storage";
+
+/**
+ * This node must not do the work (a standby, or a performance secondary of a replicated mount):
+ * the host forwards the whole request to the active node (≈ `logical.ErrReadOnly`). Raised before
+ * any side effect, so the forwarded request is the only one that acts.
+ */
+export class ReadOnlyError extends LogicalError {
+  constructor() {
+    super("read-only", READ_ONLY_STORAGE);
   }
 }
 

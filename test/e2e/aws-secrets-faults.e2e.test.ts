@@ -163,7 +163,7 @@ describe("nothing issued is lost track of (OpenBao, moto, kill -9, hang-ups)", (
       const held = px().holdNext(step);
       const client = new AbortController();
       const answer = credsRequest("aws-cx/creds/cx", client.signal);
-      const userName = await held.arrived;
+      const userName = (await held.arrived).userName;
       expect(userName, step).toMatch(/^vault-\w+-cx-/);
       client.abort();
       // OpenBao cancels the plugin call; the plugin aborts the SDK call and hangs up on "AWS".

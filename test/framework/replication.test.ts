@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { defineBackend, definePath, field } from "../../src/framework/index.js";
 import { primaryOwnsMountData, writeSafeReplicationState } from "../../src/framework/replication.js";
-import { StaticSystemView } from "../../src/logical/index.js";
+import { InmemStorage, ReadOnlyError, StaticSystemView, newRequest, type Logger, type Operation } from "../../src/logical/index.js";
+
+const silent: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, named: () => silent };
 
 const PERF_PRIMARY = 1 << 5;
 const PERF_SECONDARY = 1 << 6;
@@ -24,5 +27,66 @@ describe("replication state checks (upstream's two shapes)", () => {
     const system = new StaticSystemView({ replicationState, localMount });
     expect(await writeSafeReplicationState(system)).toBe(writeSafe);
     expect(await primaryOwnsMountData(system)).toBe(primaryOwns);
+  });
+});
+
+describe("operations marked for forwarding (framework.OperationProperties)", () => {
+  const calls: string[] = [];
+  const path = definePath({
+    pattern: "thing",
+    fields: { n: field.int({ description: "A number." }) },
+    operations: {
+      read: async () => ({ data: { local: true } }),
+      update: {
+        handler: async () => {
+          calls.push("update");
+          return undefined;
+        },
+        forwardPerformanceStandby: true,
+      },
+      delete: {
+        handler: async () => {
+          calls.push("delete");
+          return undefined;
+        },
+        forwardPerformanceStandby: true,
+        forwardPerformanceSecondary: true,
+      },
+    },
+    helpSynopsis: "",
+    helpDescription: "",
+  });
+  const backendOn = (replicationState: number, localMount = false) =>
+    defineBackend(
+      { type: "logical", help: "", paths: [path] },
+      { storage: new InmemStorage(), system: new StaticSystemView({ replicationState, localMount }), logger: silent, backendUuid: "u", config: {} },
+    );
+  const send = (replicationState: number, operation: Operation, localMount = false, data: Record<string, unknown> = {}) =>
+    backendOn(replicationState, localMount).handleRequest(newRequest({ operation, path: "thing", storage: new InmemStorage(), data }));
+
+  it("a standby answers ReadOnlyError before the handler, even for input that would not validate", async () => {
+    calls.length = 0;
+    await expect(send(PERF_STANDBY, "update", false, { n: "not a number" })).rejects.toBeInstanceOf(ReadOnlyError);
+    await expect(send(PERF_STANDBY, "delete")).rejects.toThrow("cannot write to readonly storage");
+    expect(calls).toEqual([]);
+  });
+
+  it("an unmarked operation runs on a standby", async () => {
+    expect((await send(PERF_STANDBY, "read"))?.data).toEqual({ local: true });
+  });
+
+  it("a performance secondary forwards only ForwardPerformanceSecondary, and never for a local mount", async () => {
+    calls.length = 0;
+    await send(PERF_SECONDARY, "update");
+    await expect(send(PERF_SECONDARY, "delete")).rejects.toBeInstanceOf(ReadOnlyError);
+    await send(PERF_SECONDARY, "delete", true);
+    expect(calls).toEqual(["update", "delete"]);
+  });
+
+  it("the active node (performance primary) runs everything", async () => {
+    calls.length = 0;
+    await send(PERF_PRIMARY, "update");
+    await send(0, "delete");
+    expect(calls).toEqual(["update", "delete"]);
   });
 });

@@ -14,6 +14,7 @@ import {
   InvalidRequestError,
   LogicalError,
   PermissionDeniedError,
+  ReadOnlyError,
   UnrecoverableError,
   UpstreamRateLimitedError,
   UnsupportedOperationError,
@@ -123,6 +124,8 @@ describe("errors", () => {
     ["unrecoverable", new UnrecoverableError(), 10, "unrecoverable error"],
     // Vault's ErrUpstreamRateLimited travels as an unknown error matched by its text (502).
     ["upstream rate limited", new UpstreamRateLimitedError("Error creating IAM user: Throttling: Rate exceeded"), 0, "upstream rate limited"],
+    // ErrReadOnly: core forwards to the active node when the text matches (logical.ShouldForward).
+    ["read-only (please forward)", new ReadOnlyError(), 0, "cannot write to readonly storage"],
     ["a thrown string", "weird", 2, "weird"],
   ])("maps %s to ProtoError type %i", (_name, err, type, message) => {
     expect(toProtoError(err)).toMatchObject({ err_type: type, err_msg: message });

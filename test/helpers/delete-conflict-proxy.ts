@@ -74,21 +74,20 @@ export interface DeleteConflictProxy {
    */
   failNext(action: string, count?: number, error?: InjectedAwsError): void;
   /**
-   * Fault injection: the next request for `action` is held at the proxy until `release()`, then
-   * forwarded to moto as usual (so AWS does it, even if the client gave up meanwhile). For landing
-   * a cancel while AWS "runs" a chosen step.
+   * Holds the next request for `action` (and, when given, for a matching `userName`) before it reaches
+   * moto, until `release()`: a test can then act while a client is in the middle of a call,
+   * e.g. kill the node that sent it. Once released the request goes on as usual.
    */
-  holdNext(action: string): HeldCall;
+  holdNext(action: string, userName?: string | RegExp): HeldCall;
   stop(): Promise<void>;
 }
 
 /** A request held by `holdNext`. */
 export interface HeldCall {
-  /** Resolves with the request's UserName when it reaches the proxy. */
-  arrived: Promise<string | undefined>;
+  /** Resolves when the request has arrived (and is held). */
+  arrived: Promise<ProxiedCall>;
   /** Resolves when the client closed the connection before getting its answer (it aborted). */
   clientGone: Promise<void>;
-  /** Forwards the request to moto. */
   release(): void;
 }
 
@@ -166,7 +165,14 @@ export async function startDeleteConflictProxy(motoEndpoint: string, options: De
   const calls: ProxiedCall[] = [];
   const conflicts: { userName: string; message: string }[] = [];
   const failures = new Map<string, InjectedAwsError[]>();
-  const holds = new Map<string, { arrive(userName: string | undefined): void; gone(): void; released: Promise<void> }[]>();
+  const holds: {
+    action: string;
+    userName: string | RegExp | undefined;
+    arrive: (call: ProxiedCall) => void;
+    gone: () => void;
+    released: Promise<void>;
+    release: () => void;
+  }[] = [];
 
   /** The first AWS DeleteConflict message that applies, or undefined (also for unknown users). */
   async function conflictFor(userName: string): Promise<string | undefined> {
@@ -228,21 +234,26 @@ export async function startDeleteConflictProxy(motoEndpoint: string, options: De
     calls.push(call);
     const isIam = service === "iam" || service === "";
 
+    const userMatches = (wanted: string | RegExp | undefined): boolean =>
+      wanted === undefined || (typeof wanted === "string" ? wanted === userName : userName !== undefined && wanted.test(userName));
+    const held = holds.findIndex((h) => h.action === action && userMatches(h.userName));
+    if (held >= 0) {
+      const [hold] = holds.splice(held, 1);
+      if (hold !== undefined) {
+        res.once("close", () => {
+          if (!res.writableFinished) hold.gone();
+        });
+        hold.arrive(call);
+        await hold.released;
+      }
+    }
+
     const injected = failures.get(action)?.shift();
     if (injected !== undefined) {
       Object.assign(call, { status: injected.status, answeredByProxy: true });
       const requestId = randomUUID();
       answer(res, injected.status, errorXml(injected.code, injected.message, requestId), requestId);
       return;
-    }
-
-    const hold = holds.get(action)?.shift();
-    if (hold !== undefined) {
-      res.once("close", () => {
-        if (!res.writableFinished) hold.gone();
-      });
-      hold.arrive(userName);
-      await hold.released;
     }
 
     if (isIam && req.method === "POST" && action === "DeleteUser" && userName) {
@@ -279,6 +290,17 @@ export async function startDeleteConflictProxy(motoEndpoint: string, options: De
     });
   }
 
+  function holdNext(action: string, userName?: string | RegExp): HeldCall {
+    let arrive: (call: ProxiedCall) => void = () => {};
+    let gone: () => void = () => {};
+    let release: () => void = () => {};
+    const arrived = new Promise<ProxiedCall>((resolve) => (arrive = resolve));
+    const clientGone = new Promise<void>((resolve) => (gone = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    holds.push({ action, userName, arrive, gone, released, release: () => release() });
+    return { arrived, clientGone, release };
+  }
+
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       // The client should see a clear failure of the test rig, not a hung socket.
@@ -304,19 +326,9 @@ export async function startDeleteConflictProxy(motoEndpoint: string, options: De
       for (let i = 0; i < count; i++) queued.push(error);
       failures.set(action, queued);
     },
-    holdNext(action) {
-      let arrive: (userName: string | undefined) => void = () => {};
-      let gone: () => void = () => {};
-      let release: () => void = () => {};
-      const arrived = new Promise<string | undefined>((resolve) => (arrive = resolve));
-      const clientGone = new Promise<void>((resolve) => (gone = resolve));
-      const released = new Promise<void>((resolve) => (release = resolve));
-      const queued = holds.get(action) ?? [];
-      queued.push({ arrive, gone, released });
-      holds.set(action, queued);
-      return { arrived, clientGone, release };
-    },
+    holdNext,
     async stop() {
+      for (const hold of holds.splice(0)) hold.release();
       iam.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -4,7 +4,7 @@ import { errorResponse, secondsToNs, type Request, type Response } from "../../l
 import { applyRotationFields, rotationManagerError, rotationSeconds } from "./config-root-rotation.js";
 import { NO_ROTATION, readRootConfig, writeRootConfig, type StoredRootConfig } from "./config-root-storage.js";
 import { withRootConfigLock } from "./config-root-lock.js";
-import { OPERATION_PREFIX } from "./constants.js";
+import { FORWARDED, OPERATION_PREFIX } from "./constants.js";
 import { DEFAULT_CONNECTION_CONFIG } from "../../aws/config.js";
 import type { AwsSecretsContext } from "./context.js";
 import { DEFAULT_USERNAME_TEMPLATE, usernameTemplateOverLimit } from "./username.js";
@@ -193,8 +193,8 @@ export function configRootPath(ctx: AwsSecretsContext) {
     existenceCheck: async (request) => (await readRootConfig(request.storage)) !== undefined,
     operations: {
       read: { handler: readConfig, displayAttrs: { operationSuffix: "root-iam-credentials-configuration" } },
-      create: { handler: write, displayAttrs: { operationVerb: "configure", operationSuffix: "root-iam-credentials" } },
-      update: { handler: write, displayAttrs: { operationVerb: "configure", operationSuffix: "root-iam-credentials" } },
+      create: { handler: write, ...FORWARDED, displayAttrs: { operationVerb: "configure", operationSuffix: "root-iam-credentials" } },
+      update: { handler: write, ...FORWARDED, displayAttrs: { operationVerb: "configure", operationSuffix: "root-iam-credentials" } },
     },
     helpSynopsis: HELP_SYNOPSIS,
     helpDescription: HELP_DESCRIPTION,

@@ -5,7 +5,7 @@ import { errorResponse, type Request, type Response } from "../../logical/index.
 import { awsFailure } from "../../aws/errors.js";
 import { withRootConfigLock } from "./config-root-lock.js";
 import { readRootConfig, writeRootConfig } from "./config-root-storage.js";
-import { OPERATION_PREFIX } from "./constants.js";
+import { FORWARDED, OPERATION_PREFIX } from "./constants.js";
 import type { AwsSecretsContext } from "./context.js";
 
 /** One AWS call, its failure classified and prefixed with upstream's context ("error calling GetUser: …"). */
@@ -84,7 +84,7 @@ export function configRotateRootPath(ctx: AwsSecretsContext) {
     pattern: "config/rotate-root",
     fields: {},
     displayAttrs: { operationPrefix: OPERATION_PREFIX, operationVerb: "rotate", operationSuffix: "root-iam-credentials" },
-    operations: { update: rotateRoot(ctx) },
+    operations: { update: { handler: rotateRoot(ctx), ...FORWARDED } },
     helpSynopsis: HELP_SYNOPSIS,
     helpDescription: HELP_DESCRIPTION,
   });

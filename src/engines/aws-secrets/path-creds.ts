@@ -146,9 +146,18 @@ export function credsPath(ctx: AwsSecretsContext): PathSpec<CredsFields> {
     pattern: `(creds|sts)/${genericNameWithAtRegex("name")}`,
     fields,
     displayAttrs: { operationPrefix: OPERATION_PREFIX, operationVerb: "generate" },
+    // Issuing writes a lease, which only the active node can: a standby serving reads forwards
+    // before anything is created in AWS. Upstream leaves this unmarked (Vault Enterprise's
+    // performance standbys forward the lease registration instead); OpenBao has no such path, so
+    // without it a standby issues credentials and then fails to record them
+    // (openbao/openbao-plugins#74). A performance secondary keeps its own leases, as upstream.
     operations: {
-      read: { handler, displayAttrs: { operationSuffix: "credentials|sts-credentials" } },
-      update: { handler, displayAttrs: { operationSuffix: "credentials-with-parameters|sts-credentials-with-parameters" } },
+      read: { handler, forwardPerformanceStandby: true, displayAttrs: { operationSuffix: "credentials|sts-credentials" } },
+      update: {
+        handler,
+        forwardPerformanceStandby: true,
+        displayAttrs: { operationSuffix: "credentials-with-parameters|sts-credentials-with-parameters" },
+      },
     },
     helpSynopsis: HELP_SYNOPSIS,
     helpDescription: HELP_DESCRIPTION,

@@ -8,6 +8,7 @@ import { awsFailure, isNoSuchEntity } from "../../aws/errors.js";
 import { definePath, field, genericNameWithAtRegex, writeSafeReplicationState, type FieldData } from "../../framework/index.js";
 import { errorResponse, listResponse, nsToSeconds, secondsToNs, type Request, type Response, type Storage } from "../../logical/index.js";
 import type { IamApi } from "./aws-api.js";
+import { FORWARDED } from "./constants.js";
 import type { AwsSecretsContext } from "./context.js";
 import { staticCredsPath } from "./path-static-creds.js";
 import {
@@ -216,8 +217,8 @@ export function staticRolePath(ctx: AwsSecretsContext, queue: StaticRotationQueu
     // No display attributes, as upstream: operation IDs come from the path ("aws-read-static-roles-name").
     operations: {
       read: { handler: read, responses: ROLE_RESPONSES },
-      update: { handler: write, responses: ROLE_RESPONSES },
-      delete: { handler: remove, responses: { 204: [{ description: "No Content" }] } },
+      update: { handler: write, ...FORWARDED, responses: ROLE_RESPONSES },
+      delete: { handler: remove, ...FORWARDED, responses: { 204: [{ description: "No Content" }] } },
     },
     helpSynopsis: "Manage static roles: existing IAM users whose access keys this mount rotates.",
     helpDescription: HELP_DESCRIPTION,
