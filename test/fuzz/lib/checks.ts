@@ -4,8 +4,12 @@
 // every storage entry is JSON in upstream's layout.
 import { LogicalError, type Response } from "../../../src/logical/index.js";
 
-/** Kinds a user mistake may raise: Vault answers them with 4xx. */
-const USER_KINDS: ReadonlySet<string> = new Set(["unsupported-path", "unsupported-operation", "invalid-request", "permission-denied", "user", "bad-request"]);
+/**
+ * Kinds a user mistake may raise: Vault answers them with 4xx. Not "user": Vault's HTTP layer
+ * (logical.RespondErrorCommon) answers a raised errutil.UserError without a response with a 500,
+ * so a user mistake must be an error response instead.
+ */
+const USER_KINDS: ReadonlySet<string> = new Set(["unsupported-path", "unsupported-operation", "invalid-request", "permission-denied", "bad-request"]);
 
 /** Why a thrown error is not a 4xx, or undefined when it is. */
 export function faultOf(thrown: unknown): string | undefined {

@@ -341,7 +341,11 @@ export class FuzzSession {
       try {
         exists = await this.instance.backend.handleExistenceCheck(newRequest({ operation: "update", path, storage: this.instance.storage, data: step.data }));
       } catch (thrown) {
-        const fault = faultOf(thrown);
+        // A field that does not parse fails the existence check with a user error, as in Vault's
+        // framework (HandleExistenceCheck returns errutil.UserError). Vault's HTTP layer answers
+        // that with a 500 for Vault's own engines too; the text names the field.
+        const upstreamsOwn = thrown instanceof LogicalError && thrown.kind === "user" && /^error converting input for field /.test(thrown.message);
+        const fault = upstreamsOwn ? undefined : faultOf(thrown);
         if (fault !== undefined) this.#fail(`${what}: existence check: ${fault}`);
         return;
       }
