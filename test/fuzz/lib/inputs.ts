@@ -20,7 +20,7 @@ const extremeNumbers = [
  * Templates that ask for huge output. Whatever the engine does with them (refuse the template, or
  * refuse the name it makes), the answer must be a clear 4xx, never a runtime failure.
  */
-export const TEMPLATE_LIMIT_PROBES = ['{{ printf "%999999999d" 1 }}', '{{ printf "%-99999999s" "x" }}', "{{ random 100000 }}"];
+export const TEMPLATE_LIMIT_PROBES = ['{{ printf "%999999999d" 1 }}', '{{ printf "%-9999999s" "x" }}', "{{ random 100000 }}"];
 
 /**
  * Probes that exhaust the heap of an engine without template output limits (`random` allocates
