@@ -28,11 +28,15 @@ describe("fuzz: aws-secrets, in process", () => {
     expect(stray).toEqual([]);
     expect(coverage.gaps((await awsSecretsProfile.create()).backend)).toEqual([]);
     expect(coverage.requests).toBeGreaterThan(1000);
-    // Every path that writes had writes accepted, so read-after-write was really exercised.
     // Every path that stores something had writes accepted, so read-after-write really ran.
     for (const pattern of ["config/root", "config/lease", "config/rotate-root", "roles/", "static-roles/"]) {
       expect([...coverage.acceptedWrites.keys()].some((p) => p.startsWith(pattern)), pattern).toBe(true);
     }
+    // The hostile part really reached the engine: field parsing refused some, routing others.
+    const kinds = [...coverage.answers.keys()];
+    expect(kinds.some((k) => k.startsWith("error: Field validation failed"))).toBe(true);
+    expect(kinds).toContain("thrown unsupported-path");
+    expect(kinds).toContain("ok");
     expect(Date.now() - started).toBeLessThan(60_000);
   }, 90_000);
 
