@@ -1,7 +1,7 @@
 // config/rotate-root: replaces the stored root access key with a new one of the same IAM user, so
 // that only Vault knows the key it works with.
 import { definePath } from "../../framework/index.js";
-import { errorResponse, type Request, type Response } from "../../logical/index.js";
+import { errorResponse, LogicalError, type Request, type Response } from "../../logical/index.js";
 import { awsFailure } from "../../aws/errors.js";
 import { withRootConfigLock } from "./config-root-lock.js";
 import { readRootConfig, writeRootConfig } from "./config-root-storage.js";
@@ -17,7 +17,25 @@ async function call<T>(context: string, action: string, fn: () => Promise<T>): P
   }
 }
 
+/**
+ * AWS refusing a call for a reason on the caller's side (the stored key is unknown or not allowed,
+ * the key limit is reached) is answered as an error response (HTTP 400). Raised, it would be a
+ * 500: Vault's HTTP layer answers a raised user error without a response with 500, which is what
+ * upstream's plain errors get. AWS failing on its side stays a raised internal error (500).
+ */
 function rotateRoot(ctx: AwsSecretsContext) {
+  const rotate = rotateRootLocked(ctx);
+  return async (request: Request): Promise<Response | undefined> => {
+    try {
+      return await rotate(request);
+    } catch (err) {
+      if (err instanceof LogicalError && err.kind === "user") return errorResponse(err.message);
+      throw err;
+    }
+  };
+}
+
+function rotateRootLocked(ctx: AwsSecretsContext) {
   return (request: Request): Promise<Response | undefined> =>
     withRootConfigLock(ctx, async () => {
       const config = await readRootConfig(request.storage);

@@ -200,7 +200,11 @@ function writeRole(ctx: AwsSecretsContext, locks: KeyedLock) {
       if (typeof next === "string") return errorResponse(next);
       if (legacy !== "") {
         next = upgradeLegacyPolicyEntry(legacy);
-        if (next.invalidData !== "") return errorResponse(`unable to parse supplied data: ${quoteInput(next.invalidData)}`);
+        if (next.invalidData !== "") {
+          // Upstream's text, plus the parameter and what it takes.
+          const hint = policy !== "" ? "policy must be a JSON policy document" : "arn must be the ARN of an IAM role or managed policy";
+          return errorResponse(`unable to parse supplied data: ${quoteInput(next.invalidData)} (${hint})`);
+        }
         warnings.push("Detected use of legacy role or policy parameter. Please upgrade to use the new parameters.");
       } else {
         next.prohibitFlexibleCredPath = false;

@@ -6,7 +6,7 @@
 // need the same capability (`update`) here.
 import { awsFailure, isNoSuchEntity } from "../../aws/errors.js";
 import { definePath, field, genericNameWithAtRegex, writeSafeReplicationState, type FieldData } from "../../framework/index.js";
-import { errorResponse, listResponse, nsToSeconds, secondsToNs, type Request, type Response, type Storage } from "../../logical/index.js";
+import { errorResponse, listResponse, LogicalError, nsToSeconds, secondsToNs, type Request, type Response, type Storage } from "../../logical/index.js";
 import type { IamApi } from "./aws-api.js";
 import { FORWARDED } from "./constants.js";
 import type { AwsSecretsContext } from "./context.js";
@@ -67,12 +67,17 @@ function roleData(role: StaticRole): Record<string, unknown> {
   };
 }
 
-/** Turns the user-facing failures of IAM validation into a 400; everything else propagates. */
+/**
+ * Turns the user-facing failures of IAM validation into a 400 — AWS refusing on the caller's side
+ * (an unknown user, a stored key AWS does not accept) included: raised, Vault's HTTP layer would
+ * answer a user error with a 500. Everything else propagates.
+ */
 async function answerUserErrors(work: () => Promise<Response | undefined>): Promise<Response | undefined> {
   try {
     return await work();
   } catch (err) {
     if (err instanceof StaticRoleUserError) return errorResponse(err.message);
+    if (err instanceof LogicalError && err.kind === "user") return errorResponse(err.message);
     throw err;
   }
 }

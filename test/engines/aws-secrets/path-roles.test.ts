@@ -239,8 +239,8 @@ describe("legacy roles", () => {
 
   it.each([
     ["both policy and arn", { policy: "{}", arn: ADMIN }, "only one of policy or arn should be provided"],
-    ["an ARN of another resource", { arn: "arn:aws:iam::123456789012:user/bob" }, 'unable to parse supplied data: "arn:aws:iam::123456789012:user/bob"'],
-    ["a policy that is not JSON", { policy: "allow all" }, 'unable to parse supplied data: "allow all"'],
+    ["an ARN of another resource", { arn: "arn:aws:iam::123456789012:user/bob" }, 'unable to parse supplied data: "arn:aws:iam::123456789012:user/bob" (arn must be the ARN of an IAM role or managed policy)'],
+    ["a policy that is not JSON", { policy: "allow all" }, 'unable to parse supplied data: "allow all" (policy must be a JSON policy document)'],
   ])("rejects %s", async (_name, body, message) => {
     const h = harness();
     expect(await h.write("old", body)).toEqual({ data: { error: message } });
