@@ -236,7 +236,8 @@ export class FuzzSession {
       // The path's own fields first; an answer may also name a field of the path it depends on
       // (creds/x refusing what roles/x holds), so every declared field of the backend counts.
       fieldNames: [...new Set([...(spec === undefined ? [] : Object.keys(spec.fields)), ...this.#paths.flatMap((p) => Object.keys(p.fields))])],
-      inputText: JSON.stringify(input) ?? "",
+      // The path (with its captures) is input too: a role named "NaN" may be echoed.
+      inputText: `${what} ${JSON.stringify(input) ?? ""}`,
       problems: this.profile.problems ?? [],
     };
     if ("thrown" in outcome) {

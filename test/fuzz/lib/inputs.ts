@@ -24,10 +24,10 @@ export const TEMPLATE_LIMIT_PROBES = ['{{ printf "%999999999d" 1 }}', '{{ printf
 
 /**
  * Probes that exhaust the heap of an engine without template output limits (`random` allocates
- * what it is asked for): sent only with VNP_FUZZ_MEMORY_PROBES=1, since on such an engine they
- * take the test worker down with them rather than fail one test.
+ * what it is asked for). On such an engine they take the test worker down rather than fail one
+ * test; the run then fails as a suite that did not finish, which is still a failure.
  */
-export const MEMORY_PROBES = process.env["VNP_FUZZ_MEMORY_PROBES"] === "1" ? ["{{ random 999999999 }}", '{{ printf "%.999999999d" 1 }}'] : [];
+export const MEMORY_PROBES = ["{{ random 999999999 }}", '{{ printf "%.999999999d" 1 }}'];
 
 /** Text that looks like a number, a duration, a boolean or JSON to some parser. */
 const trickyText = [
