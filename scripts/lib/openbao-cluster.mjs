@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { copyPlugin, defaultPluginVersion, findProcessesUsing, runCli, sha256File } from './openbao.mjs';
+import { copyPlugin, defaultPluginVersion, findProcessesUsing, runCli, sha256File, vaultHttp } from './openbao.mjs';
 import { freePort, killQuietly, readTail, removeTmpUnlessKept, sleep, trackServer, untrackServer } from './process.mjs';
 import { ensureBao } from './tools.mjs';
 
@@ -141,23 +141,9 @@ export async function startCluster(options = {}) {
         const clientEnv = { VAULT_ADDR: addr, BAO_ADDR: addr, VAULT_TOKEN: cluster.token, BAO_TOKEN: cluster.token };
         return runCli(bin, args, { ...process.env, ...clientEnv, ...(opts.env ?? {}) }, opts.timeoutMs ?? 60_000, opts.input);
       },
-      async http(method, p, body, opts = {}) {
-        const url = `${addr}${p.startsWith('/v1/') ? p : `/v1/${p.replace(/^\/+/, '')}`}`;
-        const headers = { 'X-Vault-Token': opts.token ?? cluster.token, ...(opts.headers ?? {}) };
-        let payload;
-        if (body !== undefined) {
-          headers['Content-Type'] = 'application/json';
-          payload = typeof body === 'string' ? body : JSON.stringify(body);
-        }
-        const res = await fetch(url, { method, headers, body: payload, redirect: 'manual', signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000) });
-        const text = await res.text();
-        let json = null;
-        try {
-          json = text ? JSON.parse(text) : null;
-        } catch {
-          // not JSON
-        }
-        return { status: res.status, json, text };
+      http(method, p, body, opts = {}) {
+        // Redirects are not followed: a standby that does not know the leader yet answers 307.
+        return vaultHttp(addr, cluster.token, method, p, body, { redirect: 'manual', ...opts });
       },
       logText() {
         try {

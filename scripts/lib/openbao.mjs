@@ -199,23 +199,8 @@ async function launch(o) {
       return runCli(bin, cliArgs, { ...process.env, ...clientEnv, ...(opts.env ?? {}) }, opts.timeoutMs ?? 60_000, opts.input);
     },
     /** HTTP API call; `p` is '/v1/…' or a path relative to /v1/. */
-    async http(method, p, body, opts = {}) {
-      const url = `${addr}${p.startsWith('/v1/') ? p : `/v1/${p.replace(/^\/+/, '')}`}`;
-      const headers = { 'X-Vault-Token': opts.token ?? token, ...(opts.headers ?? {}) };
-      let payload;
-      if (body !== undefined) {
-        headers['Content-Type'] = 'application/json';
-        payload = typeof body === 'string' ? body : JSON.stringify(body);
-      }
-      const res = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000) });
-      const text = await res.text();
-      let json = null;
-      try {
-        json = text ? JSON.parse(text) : null;
-      } catch {
-        // not JSON
-      }
-      return { status: res.status, json, text };
+    http(method, p, body, opts = {}) {
+      return vaultHttp(addr, token, method, p, body, opts);
     },
     /** Live processes running a file from this server's plugin directory. */
     pluginProcesses(basename) {
@@ -351,4 +336,28 @@ export function pluginFromFile(file) {
   return m[1] === 'secrets'
     ? { file, type: 'secret', name: `${engine}-ts`, mountPath: engine }
     : { file, type: 'auth', name: `${engine}-auth-ts`, mountPath: `auth/${engine}` };
+}
+
+/**
+ * One HTTP API call to a server at `addr`; `p` is '/v1/…' or a path relative to /v1/. Resolves
+ * { status, json (null when the body is not JSON), text }. `opts`: token, headers, timeoutMs,
+ * redirect ('follow' by default; a cluster test passes 'manual' to see a standby's 307).
+ */
+export async function vaultHttp(addr, token, method, p, body, opts = {}) {
+  const url = `${addr}${p.startsWith('/v1/') ? p : `/v1/${p.replace(/^\/+/, '')}`}`;
+  const headers = { 'X-Vault-Token': opts.token ?? token, ...(opts.headers ?? {}) };
+  let payload;
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    payload = typeof body === 'string' ? body : JSON.stringify(body);
+  }
+  const res = await fetch(url, { method, headers, body: payload, redirect: opts.redirect ?? 'follow', signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000) });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, json, text };
 }

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MOTO_START_TIMEOUT_MS, startMoto, type MotoServer } from "../helpers/moto.js";
 import { startTcpFaultProxy, type TcpFaultProxy } from "../helpers/tcp-fault-proxy.js";
-import { parseCliJson, registerAndMount, requireDistFile, startServer, waitFor, type DevServer } from "./lib.js";
+import { cliOk, type DevServer, parseCliJson, registerAndMount, requireDistFile, started, startServer, waitFor } from "./lib.js";
 
 const POLICY = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:Describe*", Resource: "*" }] });
 /** The longest a creds request may take against a hung AWS: well inside OpenBao's 90 s request limit. */
@@ -19,20 +19,10 @@ let faults: TcpFaultProxy | undefined;
 let server: DevServer | undefined;
 let iam: IAMClient | undefined;
 
-const srv = (): DevServer => {
-  if (server === undefined) throw new Error("server did not start (see beforeAll)");
-  return server;
-};
-const proxy = (): TcpFaultProxy => {
-  if (faults === undefined) throw new Error("fault proxy did not start (see beforeAll)");
-  return faults;
-};
+const srv = started<DevServer>(() => server, "server");
+const proxy = started<TcpFaultProxy>(() => faults, "fault proxy");
 
-async function cli(...args: string[]): Promise<string> {
-  const res = await srv().cli(args);
-  expect(res.code, `bao ${args.join(" ")}\n${res.stdout}${res.stderr}`).toBe(0);
-  return res.stdout;
-}
+const cli = (...args: string[]): Promise<string> => cliOk(srv(), args);
 
 interface Lease {
   lease_id: string;

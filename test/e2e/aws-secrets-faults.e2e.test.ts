@@ -12,7 +12,7 @@ import { CreateGroupCommand, CreatePolicyCommand, GetUserCommand, IAMClient, Lis
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDeleteConflictProxy, type DeleteConflictProxy } from "../helpers/delete-conflict-proxy.js";
 import { MOTO_START_TIMEOUT_MS, startMoto, type MotoServer } from "../helpers/moto.js";
-import { isReaped, parseCliJson, registerAndMount, requireDistFile, sleep, startServer, waitFor, type DevServer } from "./lib.js";
+import { cliOk, type DevServer, isReaped, parseCliJson, registerAndMount, requireDistFile, sleep, started, startServer, waitFor } from "./lib.js";
 
 const PLUGIN_FILE = "vault-plugin-secrets-aws";
 const POLICY = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:Describe*", Resource: "*" }] });
@@ -24,20 +24,10 @@ let proxy: DeleteConflictProxy | undefined;
 let server: DevServer | undefined;
 let iam: IAMClient | undefined;
 
-const srv = (): DevServer => {
-  if (server === undefined) throw new Error("server did not start (see beforeAll)");
-  return server;
-};
-const px = (): DeleteConflictProxy => {
-  if (proxy === undefined) throw new Error("proxy did not start (see beforeAll)");
-  return proxy;
-};
+const srv = started<DevServer>(() => server, "server");
+const px = started<DeleteConflictProxy>(() => proxy, "proxy");
 
-async function cli(...args: string[]): Promise<string> {
-  const res = await srv().cli(args);
-  expect(res.code, `bao ${args.join(" ")}\n${res.stdout}${res.stderr}`).toBe(0);
-  return res.stdout;
-}
+const cli = (...args: string[]): Promise<string> => cliOk(srv(), args);
 
 /** A mount of the engine with its own config (no SDK retries: one injected fault is one failure). */
 async function mount(pathName: string, role: string, roleArgs: string[]): Promise<void> {

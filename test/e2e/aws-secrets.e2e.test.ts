@@ -31,7 +31,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDeleteConflictProxy, type DeleteConflictProxy } from "../helpers/delete-conflict-proxy.js";
 import { closedPort, startFailingAws } from "../helpers/failing-aws.js";
 import { MOTO_START_TIMEOUT_MS, startMoto, type MotoServer } from "../helpers/moto.js";
-import { parseCliJson, registerAndMount, requireDistFile, startServer, waitFor, type DevServer } from "./lib.js";
+import { cliOk, type DevServer, parseCliJson, registerAndMount, requireDistFile, started, startServer, waitFor } from "./lib.js";
 import { SecretWatch, expectNoSecretsInLog } from "./secret-watch.js";
 
 const ACCOUNT = "123456789012";
@@ -54,20 +54,10 @@ let workDir = "";
 /** Every secret of the run, checked against the server log at the end. */
 const secrets = new SecretWatch();
 
-const srv = (): DevServer => {
-  if (server === undefined) throw new Error("server did not start (see beforeAll)");
-  return server;
-};
-const aws = (): IAMClient => {
-  if (iam === undefined) throw new Error("moto did not start (see beforeAll)");
-  return iam;
-};
+const srv = started<DevServer>(() => server, "server");
+const aws = started<IAMClient>(() => iam, "moto");
 
-async function cli(...args: string[]): Promise<string> {
-  const res = await srv().cli(args);
-  expect(res.code, `bao ${args.join(" ")}\n${res.stdout}${res.stderr}`).toBe(0);
-  return res.stdout;
-}
+const cli = (...args: string[]): Promise<string> => cliOk(srv(), args);
 
 async function creds(pathName: string, ...args: string[]): Promise<LeaseBody> {
   const verb = args.length === 0 ? "read" : "write";

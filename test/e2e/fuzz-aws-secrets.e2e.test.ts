@@ -14,7 +14,7 @@ import { stepArbitrary, type Step } from "../fuzz/lib/driver.js";
 import { fillShape } from "../fuzz/lib/path-shapes.js";
 import type { FieldSchemas, PathSpec } from "../../src/framework/index.js";
 import { MOTO_START_TIMEOUT_MS, startMoto, type MotoServer } from "../helpers/moto.js";
-import { registerAndMount, requireDistFile, startServer, type DevServer, type HttpResult } from "./lib.js";
+import { type DevServer, type HttpResult, registerAndMount, requireDistFile, started, startServer } from "./lib.js";
 
 /** Requests sent in all (the sample's bound). */
 const REQUESTS = 200;
@@ -25,10 +25,7 @@ const ENDPOINT_FIELDS = new Set(["iam_endpoint", "sts_endpoint", "sts_fallback_e
 let moto: MotoServer | undefined;
 let server: DevServer | undefined;
 
-const srv = (): DevServer => {
-  if (server === undefined) throw new Error("server did not start (see beforeAll)");
-  return server;
-};
+const srv = started<DevServer>(() => server, "server");
 
 const METHOD: Record<string, string> = { read: "GET", list: "LIST", write: "POST", delete: "DELETE", patch: "PATCH" };
 

@@ -197,3 +197,22 @@ export function isAlive(pid: number): boolean {
 export function isReaped(pid: number): boolean {
   return !fs.existsSync(`/proc/${pid}`);
 }
+
+/**
+ * An accessor for something a suite's beforeAll starts: it returns the value, or throws a clear
+ * error when setup did not get that far (the beforeAll's own failure is reported separately).
+ */
+export function started<T>(get: () => T | undefined, what: string): () => T {
+  return () => {
+    const value = get();
+    if (value === undefined) throw new Error(`${what} did not start (see beforeAll)`);
+    return value;
+  };
+}
+
+/** Runs the server's CLI and resolves its stdout; a non-zero exit fails with the command and output. */
+export async function cliOk(server: DevServer, args: string[]): Promise<string> {
+  const res = await server.cli(args);
+  if (res.code !== 0) throw new Error(`bao ${args.join(' ')} exited ${res.code}\n${res.stdout}${res.stderr}`);
+  return res.stdout;
+}
