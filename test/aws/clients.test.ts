@@ -2,7 +2,6 @@
 // and the engine's SDK adapters, against a real moto with SigV4 checking on. No mocks: where moto
 // cannot produce a condition (a dead endpoint) a closed 127.0.0.1 port stands in.
 import { generateKeyPairSync } from "node:crypto";
-import net from "node:net";
 import {
   AddUserToGroupCommand,
   CreateGroupCommand,
@@ -32,23 +31,13 @@ import { DELETE_CONFLICT_MESSAGES, startDeleteConflictProxy, type DeleteConflict
 const iamSdk = await loadIamSdk();
 const stsSdk = await loadStsSdk();
 import { MOTO_ADMIN_USER, MOTO_START_TIMEOUT_MS, startMoto, type MotoServer } from "../helpers/moto.js";
+import { closedPort, failure } from "../helpers/failing-aws.js";
 
 let moto: MotoServer;
 let proxy: DeleteConflictProxy;
 let admin: IAMClient;
 let deadEndpoint: string;
 
-/** A 127.0.0.1 port nobody listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen({ host: "127.0.0.1", port: 0 }, () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   moto = await startMoto({ sigv4: true });
@@ -86,15 +75,6 @@ function conn(over: Partial<AwsConnectionConfig> = {}): AwsConnectionConfig {
   };
 }
 
-/** The error `promise` rejects with. */
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected a failure");
-}
 
 function attemptsOf(err: unknown): number | undefined {
   return (err as { $metadata?: { attempts?: number } }).$metadata?.attempts;

@@ -5,17 +5,8 @@ import { describe, expect, it } from "vitest";
 import { connectionOf, createAwsClients, SdkIamApi } from "../../src/engines/aws-secrets/clients.js";
 import type { RootConfig } from "../../src/engines/aws-secrets/model.js";
 import { InmemStorage, type Storage } from "../../src/logical/index.js";
+import { closedPort } from "../helpers/failing-aws.js";
 
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen({ host: "127.0.0.1", port: 0 }, () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function rootConfig(over: Partial<RootConfig> = {}): RootConfig {
   return {

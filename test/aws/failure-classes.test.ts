@@ -10,7 +10,7 @@ import { AwsApiError, awsIssuanceFailure, classifyAwsError } from "../../src/aws
 import { BudgetedRetryStrategy } from "../../src/aws/retry-budget.js";
 import { createAwsSecretsBackend } from "../../src/engines/aws-secrets/index.js";
 import { InmemStorage, LogicalError, newRequest, StaticSystemView, type Backend, type Logger } from "../../src/logical/index.js";
-import { closedPort, startFailingAws, type FailingAws, type FailingAwsMode } from "../helpers/failing-aws.js";
+import { closedPort, type FailingAws, type FailingAwsMode, failure, startFailingAws } from "../helpers/failing-aws.js";
 
 const silent: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, named: () => silent };
 
@@ -40,14 +40,6 @@ const conn = (endpoint: string, over: Partial<AwsConnectionConfig> = {}): AwsCon
   ...over,
 });
 
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected a failure");
-}
 
 describe("client limits", () => {
   it("every client has the documented socket limits, fails a late answer and bounds retries by the call budget", () => {

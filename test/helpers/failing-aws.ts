@@ -75,3 +75,13 @@ export async function closedPort(): Promise<number> {
     });
   });
 }
+
+/** The error `promise` rejects with; fails when it resolves. */
+export async function failure(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new Error("expected a failure");
+}

@@ -35,29 +35,37 @@ func leaseTTL(ttl time.Duration, sys logical.SystemView) time.Duration {
 	return ttl
 }
 
-// RenewRequest is the renewal of the lease issued in ex, asking for
-// increment (0 = the engine's choice).
-func RenewRequest(ex Exchange, increment time.Duration, sys logical.SystemView) (*logical.Request, error) {
+// storedSecret is the secret of the lease issued in ex as Vault's expiration
+// manager stores it: the granted TTL and the issue time filled in.
+func storedSecret(ex Exchange, sys logical.SystemView) (*logical.Secret, error) {
 	if ex.Resp == nil || ex.Resp.Secret == nil {
 		return nil, ErrNoSecret
 	}
 	secret := *ex.Resp.Secret
 	secret.TTL = leaseTTL(secret.TTL, sys)
 	secret.IssueTime = ex.At
+	return &secret, nil
+}
+
+// RenewRequest is the renewal of the lease issued in ex, asking for
+// increment (0 = the engine's choice).
+func RenewRequest(ex Exchange, increment time.Duration, sys logical.SystemView) (*logical.Request, error) {
+	secret, err := storedSecret(ex, sys)
+	if err != nil {
+		return nil, err
+	}
 	secret.Increment = increment
 	secret.LeaseID = ""
-	return logical.RenewRequest(ex.Req.Path, &secret, copyMap(ex.Resp.Data)), nil
+	return logical.RenewRequest(ex.Req.Path, secret, copyMap(ex.Resp.Data)), nil
 }
 
 // RevokeRequest is the revocation of the lease issued in ex.
 func RevokeRequest(ex Exchange, sys logical.SystemView) (*logical.Request, error) {
-	if ex.Resp == nil || ex.Resp.Secret == nil {
-		return nil, ErrNoSecret
+	secret, err := storedSecret(ex, sys)
+	if err != nil {
+		return nil, err
 	}
-	secret := *ex.Resp.Secret
-	secret.TTL = leaseTTL(secret.TTL, sys)
-	secret.IssueTime = ex.At
-	return logical.RevokeRequest(ex.Req.Path, &secret, copyMap(ex.Resp.Data)), nil
+	return logical.RevokeRequest(ex.Req.Path, secret, copyMap(ex.Resp.Data)), nil
 }
 
 // RenewAuthRequest is the renewal of the token issued by a login in ex
