@@ -37,6 +37,7 @@ export { primaryOwnsMountData, writeSafeReplicationState } from "./replication.j
 export { defineSecret, secretResponse, SECRET_TYPE_KEY } from "./secret.js";
 export { jsonCollection, jsonEntry, StoredValueError } from "./storage-json.js";
 export {
+  emptyLegacyTokenParams,
   emptyTokenParams,
   legacyTokenFields,
   parseTokenFields,
@@ -46,6 +47,7 @@ export {
   tokenParamsToStorage,
   upgradeStoredTokenParams,
   withTokenFields,
+  type LegacyTokenParams,
   type TokenParams,
 } from "./token-fields.js";
 export { DEFAULT_WAL_ROLLBACK_MIN_AGE_MS, deleteWal, deleteWalAfterReply, getWal, listWal, putWal, WAL_PREFIX } from "./wal.js";

@@ -1,0 +1,46 @@
+// The AWS auth method: EC2 instances log in with a signed identity document (ec2), any AWS
+// principal with a signed sts:GetCallerIdentity request (iam). One instance per mount; everything
+// stateful hangs off its context (clients, caches), never module scope.
+import { defineBackend, type BackendSpec, type FrameworkBackend } from "../../framework/index.js";
+import type { BackendConfig } from "../../logical/index.js";
+import { createAwsAuthClients } from "./clients.js";
+import type { AwsAuthContext } from "./context.js";
+import { loginPath } from "./path-login.js";
+import { renewLogin } from "./renew.js";
+import { STORAGE } from "./storage-keys.js";
+
+const BACKEND_HELP = `The aws auth method authenticates AWS entities: EC2 instances with their signed
+instance identity document (auth_type "ec2"), and IAM users and roles with a signed
+sts:GetCallerIdentity request (auth_type "iam").
+
+Configure the AWS credentials Vault uses at "config/client", define roles under "role/", then
+log in at "login".`;
+
+/** The method's declaration over a mount's context: every path, renewal and periodic work. */
+export function awsAuthBackendSpec(ctx: AwsAuthContext): BackendSpec {
+  return {
+    type: "credential",
+    help: BACKEND_HELP,
+    paths: [loginPath(ctx)],
+    specialPaths: {
+      unauthenticated: ["login"],
+      localStorage: [STORAGE.accessListPrefix],
+      sealWrapStorage: [STORAGE.clientConfig],
+    },
+    authRenew: (request) => renewLogin(ctx, request),
+    invalidate: (key) => {
+      if (key === STORAGE.clientConfig || key.startsWith(STORAGE.stsPrefix)) ctx.clients.reset();
+      return Promise.resolve();
+    },
+    clean: () => {
+      ctx.clients.reset();
+      return Promise.resolve();
+    },
+  };
+}
+
+export function createAwsAuthBackend(config: BackendConfig): Promise<FrameworkBackend> {
+  const clients = createAwsAuthClients({ storage: config.storage, logger: config.logger });
+  const ctx: AwsAuthContext = { system: config.system, logger: config.logger, clients, storage: config.storage, now: () => new Date() };
+  return Promise.resolve(defineBackend(awsAuthBackendSpec(ctx), config));
+}

@@ -1,0 +1,1 @@
+export { awsAuthBackendSpec, createAwsAuthBackend } from "./backend.js";
