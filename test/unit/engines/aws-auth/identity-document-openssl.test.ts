@@ -65,6 +65,18 @@ describe("openssl cms -sign messages verify with verifyPkcs7", () => {
     return { pkcs7: body(readFileSync(out, "utf8")), cert: new X509Certificate(readFileSync(certFile)) };
   }
 
+  it("the whole recipe in openssl: dsaparam, gendsa, req -x509, cms -sign -md sha1 -nocerts", () => {
+    openssl("dsaparam", "-out", "recipe.param.pem", "2048");
+    openssl("gendsa", "-out", "recipe.key.pem", "recipe.param.pem");
+    openssl("req", "-x509", "-new", "-key", "recipe.key.pem", "-sha256", "-days", "3650", "-subj", "/CN=fake", "-out", "recipe.cert.pem");
+    file("recipe.json", DOCUMENT);
+    openssl("cms", "-sign", "-in", "recipe.json", "-signer", "recipe.cert.pem", "-inkey", "recipe.key.pem", "-md", "sha1", "-nodetach", "-nocerts", "-outform", "PEM", "-out", "recipe.p7.pem");
+    const pkcs7 = body(readFileSync(join(dir, "recipe.p7.pem"), "utf8"));
+    const cert = new X509Certificate(readFileSync(join(dir, "recipe.cert.pem")));
+    expect(cert.publicKey.asymmetricKeyType).toBe("dsa");
+    expect(verifyPkcs7(pkcs7, [cert])).toMatchObject({ instanceId: "i-0openssl", imageId: "ami-0openssl", region: "sa-east-1" });
+  }, 60_000);
+
   it("DSA with SHA-1 and no embedded certificates (AWS's shape, with smimeCapabilities added)", () => {
     const { pkcs7, cert } = opensslSigned("dsa", signer.material.dsa.key.export({ type: "pkcs8", format: "pem" }).toString(), "sha1", ["-nocerts"]);
     expect(verifyPkcs7(pkcs7, [cert])).toMatchObject({ instanceId: "i-0openssl", imageId: "ami-0openssl", region: "sa-east-1" });
