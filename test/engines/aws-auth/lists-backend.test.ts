@@ -75,11 +75,27 @@ describe("the lists in the aws auth backend", () => {
     expect(ids("/tidy/roletag-blacklist")).toEqual(["aws-tidy-role-tag-blacklist"]);
   });
 
-  it("refuses deny-list updates until role tags can be verified in this build", async () => {
+  it("denies a tag made by role/<role>/tag (raw or base64), verified with the role's key; a forged one is refused", async () => {
     const { backend, storage } = await awsAuth();
-    const response = await backend.handleRequest(newRequest({ operation: "update", path: "roletag-denylist/v1:x:r=a:sig", storage }));
-    expect(response?.data?.["error"]).toEqual(expect.any(String));
-    expect(await storage.list("blacklist/")).toEqual([]);
+    const call = (operation: "update" | "read" | "list", path: string, data?: Record<string, unknown>) =>
+      backend.handleRequest(newRequest({ operation, path, storage, ...(data !== undefined && { data }) }));
+    const created = await call("update", "role/web", { auth_type: "ec2", bound_ami_id: "ami-1", role_tag: "VaultRole", token_max_ttl: "100h" });
+    expect(created?.data?.["error"]).toBeUndefined();
+    const tagged = await call("update", "role/web/tag", { max_ttl: "1h" });
+    const tag = String(tagged?.data?.["tag_value"]);
+    expect(tag).toMatch(/^v1:/);
+
+    const forged = `${tag.slice(0, tag.lastIndexOf(":"))}:${Buffer.alloc(32).toString("base64")}`;
+    expect(await call("update", `roletag-denylist/${forged}`)).toEqual({ data: { error: "role tag signature verification failed" } });
+    expect(await call("update", "roletag-denylist/v1:x:r=nobody:sig")).toEqual({ data: { error: 'entry not found for "nobody"' } });
+    expect(await storage.list("blacklist/roletag/")).toEqual([]);
+
+    expect(await call("update", `roletag-blacklist/${Buffer.from(tag).toString("base64")}`)).toBeUndefined();
+    expect(await call("list", "roletag-denylist/")).toEqual({ data: { keys: [tag] } });
+    const read = await call("read", `roletag-denylist/${tag}`);
+    const { creation_time: created_at, expiration_time: expires_at } = read?.data as { creation_time: string; expiration_time: string };
+    // The role's token_max_ttl (100h) is the longest of tag (1h), role and mount (48h).
+    expect(Date.parse(expires_at) - Date.parse(created_at)).toBe(100 * 3_600_000);
   });
 });
 
