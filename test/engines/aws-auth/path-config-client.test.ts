@@ -114,6 +114,15 @@ describe("config/client", () => {
     expect((await h.read(PATH))?.data?.["allowed_sts_header_values"]).toEqual(["X-Amz-Extra"]);
   });
 
+  it("flushes the clients when another node changes config/client or config/sts", async () => {
+    const h = harness();
+    const before = h.resets();
+    await h.backend.invalidateKey("config/client");
+    await h.backend.invalidateKey("config/sts/111122223333");
+    await h.backend.invalidateKey("role/x");
+    expect(h.resets()).toBe(before + 2);
+  });
+
   it("deletes the entry and flushes the clients", async () => {
     const h = harness();
     await h.write(PATH, { access_key: "AKIA1", secret_key: "s" });
