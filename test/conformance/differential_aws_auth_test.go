@@ -60,6 +60,11 @@ var awsAuthRules = differential.Rules{
 	"/data/creation_time":   differential.Present,
 	"/data/expiration_time": differential.Present,
 	"/data/access_key":      differential.Present,
+	// Logins: the alias is the role id under the default iam_alias.
+	"/auth/alias/name":             differential.Present,
+	"/auth/internal_data/role_id":  differential.Present,
+	"/auth/metadata/role_id":       differential.Present,
+	"/auth/alias/metadata/role_id": differential.Present,
 }
 
 // startAuthPair launches our auth method and the reference (or the
@@ -131,6 +136,9 @@ func awsAuthSetup(t *testing.T, aws *awsAdmin) map[differential.Side]vars {
 		"AssumeRolePolicyDocument": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`,
 	})
 	common["ROLE_ARN"] = xmlText(out, "Arn")
+	// One login user whose key both sides see: iam logins of both resolve to the same principal.
+	common["LOGIN_KEY"], _ = aws.createUserWithKey(t, "vnp-auth-diff-"+run+"-login")
+	common["LOGIN_USER"] = "vnp-auth-diff-" + run + "-login"
 	perSide := map[differential.Side]vars{}
 	for _, side := range []differential.Side{differential.Ours, differential.Vault} {
 		v := copyVars(common)
@@ -185,6 +193,19 @@ var getLogin = iamLogin{
 	"iam_http_request_method": "GET",
 	"iam_request_url":         b64("https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-SignedHeaders=host%3Bx-vault-aws-iam-server-id"),
 	"iam_request_headers":     d{"X-Vault-AWS-IAM-Server-ID": awsAuthServerIDHeader},
+}
+
+// iamLoginAs is an iam login for role whose Authorization header names the
+// shared login user's key (moto answers GetCallerIdentity with its owner).
+func iamLoginAs(role string) d {
+	out := postLogin.with("iam_request_headers", d{
+		"Authorization": "AWS4-HMAC-SHA256 Credential=${LOGIN_KEY}/20260101/us-east-1/sts/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=0000",
+		"X-Amz-Date":    "20260101T000000Z", "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+	})
+	if role != "" {
+		out["role"] = role
+	}
+	return out
 }
 
 var ec2Doc = b64(`{"accountId":"123456789012","region":"us-east-1","instanceId":"i-0123456789abcdef0","imageId":"ami-12345678","pendingTime":"2026-01-01T00:00:00Z"}`)
@@ -275,6 +296,19 @@ func awsAuthCases() (first, afterTidy []dcase) {
 		c("config/client read use_sts_region_from_client", read, "config/client", nil),
 		c("login iam region missing from Authorization", update, "login", postLogin.with("iam_request_headers", d{"Authorization": "AWS4-HMAC-SHA256 SignedHeaders=x-vault-aws-iam-server-id", "X-Vault-AWS-IAM-Server-ID": awsAuthServerIDHeader})),
 		c("config/client write use_sts_region_from_client off", update, "config/client", d{"use_sts_region_from_client": false, "iam_server_id_header_value": "", "allowed_sts_header_values": ""}),
+
+		// iam logins through moto's STS (SigV4 is not checked there: the key in the
+		// Authorization header names the caller).
+		c("login iam unknown role", update, "login", iamLoginAs("no-such-role")),
+		c("role iam login write", update, "role/login", d{"auth_type": "iam", "bound_iam_principal_arn": "arn:aws:iam::" + awsAuthAccount + ":user/${LOGIN_USER}", "token_policies": "dev", "token_ttl": "10m", "token_max_ttl": "1h"}),
+		c("login iam", update, "login", iamLoginAs("login")),
+		c("login iam GET", update, "login", merged(iamLoginAs("login"), d{"iam_http_request_method": "GET", "iam_request_url": b64("https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15"), "iam_request_body": nil})),
+		renewOf("renew login iam", "login iam"),
+		c("resolve-role iam", logical.ResolveRoleOperation, "login", iamLoginAs("login")),
+		c("alias-lookahead iam", logical.AliasLookaheadOperation, "login", iamLoginAs("login")),
+		c("role iam login wrong principal write", update, "role/login-other", d{"auth_type": "iam", "bound_iam_principal_arn": "${USER_ARN}"}),
+		c("login iam principal not bound", update, "login", iamLoginAs("login-other")),
+		c("login iam default role name", update, "login", iamLoginAs("")),
 
 		// config/certificate(s).
 		c("config/certificate write pkcs7", update, "config/certificate/cert-pkcs7", d{"aws_public_cert": "${CERT}"}),
@@ -436,6 +470,10 @@ func awsAuthCases() (first, afterTidy []dcase) {
 		c("role list", list, "role/", nil),
 		c("roles list", list, "roles/", nil),
 		c("roles list without slash", list, "roles", nil),
+		c("login iam to ec2 role", update, "login", iamLoginAs("ec2-full")),
+		c("login iam to inferred role", update, "login", iamLoginAs("iam-inferred")),
+		c("role delete login", del, "role/login", nil),
+		renewOf("renew login iam after role delete", "login iam GET"),
 
 		// role/<name>/tag and the deny list.
 		c("role tag create", update, "role/ec2-tag/tag", d{"policies": "web,db", "max_ttl": "1h", "instance_id": "i-0123456789abcdef0", "disallow_reauthentication": true}).capturing("TAG", "tag_value"),
@@ -668,14 +706,19 @@ func TestDifferentialAwsAuthSharedStorage(t *testing.T) {
 	}
 }
 
-// merged returns a copy of base with more's fields added.
+// merged returns a copy of base with more's fields added (a nil value
+// removes the field).
 func merged(base, more d) d {
 	out := d{}
 	for k, v := range base {
 		out[k] = v
 	}
 	for k, v := range more {
-		out[k] = v
+		if v == nil {
+			delete(out, k)
+		} else {
+			out[k] = v
+		}
 	}
 	return out
 }

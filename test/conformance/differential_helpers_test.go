@@ -85,8 +85,11 @@ func (v vars) apply(data d) d {
 	}
 	out := d{}
 	for k, val := range data {
-		if s, ok := val.(string); ok {
-			val = v.expand(s)
+		switch x := val.(type) {
+		case string:
+			val = v.expand(x)
+		case d:
+			val = v.apply(x)
 		}
 		out[k] = val
 	}
@@ -343,6 +346,10 @@ func (s *scenario) request(x dcase, side differential.Side, i int) (*logical.Req
 			return nil, fmt.Errorf("issuing case %q has not run", x.of)
 		}
 		ex := issued[i]
+		if x.op == renew && ex.Resp != nil && ex.Resp.Auth != nil && ex.Resp.Secret == nil {
+			// A login's token, renewed as core's token store asks the auth method.
+			return differential.RenewAuthRequest(ex, 0, s.m.System(side))
+		}
 		if ex.Resp == nil || ex.Resp.Secret == nil {
 			return nil, fmt.Errorf("issuing case %q got no lease on this side (status %v, error %v)",
 				x.of, differential.Tree(ex)["status"], differential.Tree(ex)["error"])
