@@ -199,8 +199,9 @@ var getLogin = iamLogin{
 // shared login user's key (moto answers GetCallerIdentity with its owner).
 func iamLoginAs(role string) d {
 	out := postLogin.with("iam_request_headers", d{
-		"Authorization": "AWS4-HMAC-SHA256 Credential=${LOGIN_KEY}/20260101/us-east-1/sts/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=0000",
+		"Authorization": "AWS4-HMAC-SHA256 Credential=${LOGIN_KEY}/20260101/us-east-1/sts/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-vault-aws-iam-server-id, Signature=0000",
 		"X-Amz-Date":    "20260101T000000Z", "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+		"X-Vault-AWS-IAM-Server-ID": awsAuthServerIDHeader,
 	})
 	if role != "" {
 		out["role"] = role
@@ -302,7 +303,7 @@ func awsAuthCases() (first, afterTidy []dcase) {
 		c("login iam unknown role", update, "login", iamLoginAs("no-such-role")),
 		c("role iam login write", update, "role/login", d{"auth_type": "iam", "bound_iam_principal_arn": "arn:aws:iam::" + awsAuthAccount + ":user/${LOGIN_USER}", "token_policies": "dev", "token_ttl": "10m", "token_max_ttl": "1h"}),
 		c("login iam", update, "login", iamLoginAs("login")),
-		c("login iam GET", update, "login", merged(iamLoginAs("login"), d{"iam_http_request_method": "GET", "iam_request_url": b64("https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15"), "iam_request_body": nil})),
+		c("login iam GET", update, "login", merged(iamLoginAs("login"), d{"iam_http_request_method": "GET", "iam_request_url": b64("https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-SignedHeaders=host%3Bx-vault-aws-iam-server-id"), "iam_request_body": nil})),
 		renewOf("renew login iam", "login iam"),
 		c("resolve-role iam", logical.ResolveRoleOperation, "login", iamLoginAs("login")),
 		c("alias-lookahead iam", logical.AliasLookaheadOperation, "login", iamLoginAs("login")),
@@ -400,6 +401,10 @@ func awsAuthCases() (first, afterTidy []dcase) {
 		c("role iam legacy lease read", read, "role/iam-lease", nil),
 		c("role iam max_ttl above mount write", update, "role/iam-long", d{"bound_iam_principal_arn": "${USER_ARN}", "token_max_ttl": "1000h"}),
 		c("role iam max_ttl above mount read", read, "role/iam-long", nil),
+		c("role iam wildcard resolved write", update, "role/iam-wild-resolve", d{"bound_iam_principal_arn": "${USER_ARN},arn:aws:iam::" + awsAuthAccount + ":user/team/*"}),
+		c("role iam wildcard resolved read", read, "role/iam-wild-resolve", nil),
+		c("role iam principal with path write", update, "role/iam-path", d{"bound_iam_principal_arn": "arn:aws:iam::" + awsAuthAccount + ":role/a/b/name", "resolve_aws_unique_ids": false}),
+		c("role iam principal with path read", read, "role/iam-path", nil),
 		c("role mixed case write", update, "role/MixedCase", d{"bound_iam_principal_arn": "${USER_ARN}"}),
 		c("role mixed case read lower", read, "role/mixedcase", nil),
 		c("role mixed case read as written", read, "role/MixedCase", nil),
@@ -460,6 +465,8 @@ func awsAuthCases() (first, afterTidy []dcase) {
 			with(differential.Rules{"/error": differential.PrefixBefore("request id:")}),
 		c("role write malformed principal", update, "role/bad", d{"auth_type": "iam", "bound_iam_principal_arn": "not-an-arn"}),
 		c("role write policies and token_policies", update, "role/bad", d{"bound_iam_principal_arn": "${USER_ARN}", "policies": "a", "token_policies": "b"}),
+		c("role write ttl and token_ttl", update, "role/bad", d{"bound_iam_principal_arn": "${USER_ARN}", "ttl": "1h", "token_ttl": "2h"}),
+		c("role write period and token_period", update, "role/bad", d{"bound_iam_principal_arn": "${USER_ARN}", "period": "1h", "token_period": "2h"}),
 		c("role write bad token_bound_cidrs", update, "role/bad", d{"bound_iam_principal_arn": "${USER_ARN}", "token_bound_cidrs": "not-a-cidr"}),
 		c("role write bad token_type", update, "role/bad", d{"bound_iam_principal_arn": "${USER_ARN}", "token_type": "forever"}),
 		c("role write wrong type token_ttl", update, "role/bad", d{"bound_iam_principal_arn": "${USER_ARN}", "token_ttl": "soon"}),
@@ -505,6 +512,8 @@ func awsAuthCases() (first, afterTidy []dcase) {
 		c("role delete", del, "role/iam-two", nil),
 		c("role read after delete", read, "role/iam-two", nil),
 		c("role delete missing", del, "role/none", nil),
+		c("role delete mixed case", del, "role/MixedCase", nil),
+		c("role read mixed case after delete", read, "role/mixedcase", nil),
 		c("role list after delete", list, "role/", nil),
 	}
 	afterTidy = []dcase{
@@ -671,6 +680,7 @@ func TestDifferentialAwsAuthSharedStorage(t *testing.T) {
 				c("role/iam-wild", update, "role/iam-wild", d{"bound_iam_principal_arn": "arn:aws:iam::" + awsAuthAccount + ":role/*", "resolve_aws_unique_ids": false, "inferred_entity_type": "ec2_instance", "inferred_aws_region": "us-east-1", "bound_vpc_id": "vpc-1"}),
 				c("role/iam-legacy", update, "role/iam-legacy", d{"bound_iam_principal_arn": "${USER_ARN}", "policies": "p1", "ttl": 600, "max_ttl": "30m"}),
 				c("role/ec2", update, "role/ec2", d{"auth_type": "ec2", "bound_ami_id": "ami-1", "bound_region": "us-east-1", "role_tag": "VaultRole", "token_policies": "web,db", "disallow_reauthentication": true}),
+				c("role/login", update, "role/login", d{"auth_type": "iam", "bound_iam_principal_arn": "arn:aws:iam::" + awsAuthAccount + ":user/${LOGIN_USER}", "token_policies": "dev", "token_ttl": "10m", "token_max_ttl": "1h"}),
 			} {
 				sh.mustWrite(w)
 			}
@@ -702,6 +712,7 @@ func TestDifferentialAwsAuthSharedStorage(t *testing.T) {
 				sh.readBoth(path, op)
 			}
 			sh.readBothAs("roletag-denylist/<tag>", "roletag-denylist/"+tagValue, read)
+			loginAcross(sh)
 		})
 	}
 }
@@ -721,4 +732,33 @@ func merged(base, more d) d {
 		}
 	}
 	return out
+}
+
+// loginAcross logs in through both plugins with a role the writer stored,
+// compares the two logins, and renews the writer's token through the reader
+// (compared with the writer's own renewal): a token issued before a mount
+// moves keeps renewing after.
+func loginAcross(s *sharedRun) {
+	name := s.prefix + "login iam"
+	s.t.Run(name, func(t *testing.T) {
+		req := func() *logical.Request {
+			return &logical.Request{Operation: update, Path: "login", Data: s.v.apply(iamLoginAs("login"))}
+		}
+		byWriter := s.send(s.writer, req())
+		byReader := s.send(s.reader, req())
+		ours, vault := s.oriented(differential.Tree(byReader), differential.Tree(byWriter))
+		s.ck.check(t, name, ours, vault, differential.Rules{"/error": differential.Prefix})
+		if byWriter.Resp == nil || byWriter.Resp.Auth == nil {
+			t.Fatalf("%s: %s gave no token: %v", name, s.writer, differential.Tree(byWriter))
+		}
+		renewBy := func(side differential.Side) map[string]interface{} {
+			r, err := differential.RenewAuthRequest(byWriter, 0, s.m.System(side))
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			return differential.Tree(s.send(side, r))
+		}
+		ours, vault = s.oriented(renewBy(s.reader), renewBy(s.writer))
+		s.ck.check(t, name+" renew", ours, vault, differential.Rules{"/error": differential.Prefix})
+	})
 }
