@@ -7,6 +7,7 @@ import { createAwsAuthClients } from "./clients.js";
 import type { AwsAuthContext } from "./context.js";
 import { loginPath } from "./path-login.js";
 import { rolePaths } from "./path-role.js";
+import { roleTagPath } from "./path-role-tag.js";
 import { renewLogin } from "./renew.js";
 import { STORAGE } from "./storage-keys.js";
 
@@ -22,7 +23,7 @@ export function awsAuthBackendSpec(ctx: AwsAuthContext): BackendSpec {
   return {
     type: "credential",
     help: BACKEND_HELP,
-    paths: [loginPath(ctx), ...rolePaths(ctx)],
+    paths: [loginPath(ctx), ...rolePaths(ctx), roleTagPath(ctx)],
     specialPaths: {
       unauthenticated: ["login"],
       localStorage: [STORAGE.accessListPrefix],
