@@ -5,6 +5,7 @@
 // mount's real clients.
 import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { EC2Client, RunInstancesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -262,5 +263,29 @@ describe("iam login against moto", () => {
     const r = await m.call("update", "login", { role: "dev", ...(await sign({ ...alice, secretAccessKey: "wrong" })) });
     // moto answers errors as HTML or application/xml (real STS: text/xml), which the CVE-2020-16250 checks refuse unread.
     expect(errorOf(r)).toMatch(/^error making upstream request: body of GetCallerIdentity is invalid \(STS answered HTTP 403 with Content-Type "[^"]+", expected "text\/xml"\)$/);
+  });
+
+  it("infers an EC2 instance from the role session: running, in the caller's account, meeting the ec2 binds", async () => {
+    const ec2 = new EC2Client({ region: "us-east-1", endpoint: moto.endpoint, credentials: moto.rootCredentials });
+    const run = await ec2.send(new RunInstancesCommand({ ImageId: "ami-12c6146b", MinCount: 1, MaxCount: 1 }));
+    const instanceId = run.Instances?.[0]?.InstanceId ?? "";
+    // An instance profile's credentials are an assumed-role session named after the instance.
+    const creds = await assumedRole("web-instance", instanceId);
+    const m = await mount();
+    const inferred = { bound_iam_principal_arn: creds.roleArn, inferred_entity_type: "ec2_instance", inferred_aws_region: "us-east-1" };
+    await roleWrite(m, "web", { ...inferred, bound_ami_id: "ami-12c6146b" });
+    await roleWrite(m, "other-ami", { ...inferred, bound_ami_id: "ami-00000000" });
+    const fields = await sign(creds);
+    const r = await m.call("update", "login", { role: "web", ...fields });
+    expect(errorOf(r)).toBeUndefined();
+    expect(r?.auth?.internalData).toMatchObject({ inferred_entity_id: instanceId, inferred_aws_region: "us-east-1", account_id: ACCOUNT });
+    expect(errorOf(await m.call("update", "login", { role: "other-ami", ...fields }))).toBe('error validating instance: AMI ID "ami-12c6146b" does not belong to role "other-ami"');
+
+    await ec2.send(new StopInstancesCommand({ InstanceIds: [instanceId] }));
+    ec2.destroy();
+    expect(errorOf(await m.call("update", "login", { role: "web", ...fields }))).toBe(
+      `failed to verify ${instanceId} as a valid EC2 instance in region us-east-1: instance is not in 'running' state`,
+    );
+    await expect(m.call("renew", "login", {}, { auth: r?.auth as Auth })).rejects.toThrow(`failed to verify instance ID "${instanceId}": instance is not in 'running' state`);
   });
 });
