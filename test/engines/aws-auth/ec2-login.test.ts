@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { CodedError } from "../../../src/logical/index.js";
+import { CodedError, newRequest } from "../../../src/logical/index.js";
 import { accessList, writeDenyListEntry } from "../../../src/engines/aws-auth/list-storage.js";
 import { putJson } from "../../../src/logical/index.js";
 import { ACCOUNT, HOUR, defaultDoc, defaultInstance, ec2Role, identitySigner, newMount, roleTagValue, type Doc, type Mount } from "./ec2-fixtures.js";
@@ -223,6 +223,17 @@ describe("ec2 login: role tags", () => {
     expect(auth?.policies).toEqual(["dev"]);
     expect(auth?.lease.maxTtl).toBe(HOUR);
     expect(auth?.metadata["role_tag_max_ttl"]).toBe("1h0m0s");
+  });
+
+  it("accepts a tag issued by role/<role>/tag", async () => {
+    const m = await mountWith(tagRole);
+    const issued = await m.backend.handleRequest(newRequest({ operation: "update", path: "role/web/tag", storage: m.storage, data: { policies: "prod", max_ttl: "2h" } }));
+    const value = (issued?.data as { tag_value?: string } | undefined)?.tag_value ?? "";
+    expect((issued?.data as { tag_key?: string } | undefined)?.tag_key).toBe("VaultRole");
+    m.instances.set("i-0123456789abcdef0", tagged(value));
+    const auth = (await m.call("update", m.body(defaultDoc(), { role: "web" })))?.auth;
+    expect(auth?.policies).toEqual(["prod"]);
+    expect(auth?.lease.maxTtl).toBe(2n * HOUR);
   });
 
   it("lets d=true disallow reauthentication", async () => {
