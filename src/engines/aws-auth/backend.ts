@@ -6,6 +6,7 @@ import type { BackendConfig } from "../../logical/index.js";
 import { createAwsAuthClients } from "./clients.js";
 import type { AwsAuthContext } from "./context.js";
 import { loginPath } from "./path-login.js";
+import { rolePaths } from "./path-role.js";
 import { renewLogin } from "./renew.js";
 import { STORAGE } from "./storage-keys.js";
 
@@ -21,7 +22,7 @@ export function awsAuthBackendSpec(ctx: AwsAuthContext): BackendSpec {
   return {
     type: "credential",
     help: BACKEND_HELP,
-    paths: [loginPath(ctx)],
+    paths: [loginPath(ctx), ...rolePaths(ctx)],
     specialPaths: {
       unauthenticated: ["login"],
       localStorage: [STORAGE.accessListPrefix],
