@@ -5,6 +5,8 @@ import { defineBackend, type BackendSpec, type FrameworkBackend } from "../../fr
 import type { BackendConfig } from "../../logical/index.js";
 import { createAwsAuthClients } from "./clients.js";
 import type { AwsAuthContext } from "./context.js";
+import { verifyRoleTagForDenyList } from "./deny-list-tag-check.js";
+import { listsFeature } from "./lists-feature.js";
 import { loginPath } from "./path-login.js";
 import { rolePaths } from "./path-role.js";
 import { renewLogin } from "./renew.js";
@@ -19,23 +21,26 @@ log in at "login".`;
 
 /** The method's declaration over a mount's context: every path, renewal and periodic work. */
 export function awsAuthBackendSpec(ctx: AwsAuthContext): BackendSpec {
+  const lists = listsFeature(ctx, verifyRoleTagForDenyList);
   return {
     type: "credential",
     help: BACKEND_HELP,
-    paths: [loginPath(ctx), ...rolePaths(ctx)],
+    paths: [loginPath(ctx), ...rolePaths(ctx), ...lists.paths],
     specialPaths: {
       unauthenticated: ["login"],
       localStorage: [STORAGE.accessListPrefix],
       sealWrapStorage: [STORAGE.clientConfig],
     },
     authRenew: (request) => renewLogin(ctx, request),
+    // Tidy of the access and deny lists, at most once an hour.
+    periodic: (request) => lists.periodic(request),
     invalidate: (key) => {
       if (key === STORAGE.clientConfig || key.startsWith(STORAGE.stsPrefix)) ctx.clients.reset();
       return Promise.resolve();
     },
-    clean: () => {
+    clean: async () => {
       ctx.clients.reset();
-      return Promise.resolve();
+      await lists.clean();
     },
   };
 }
