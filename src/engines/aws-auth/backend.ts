@@ -9,6 +9,7 @@ import { verifyRoleTagForDenyList } from "./deny-list-tag-check.js";
 import { listsFeature } from "./lists-feature.js";
 import { loginPath } from "./path-login.js";
 import { rolePaths } from "./path-role.js";
+import { roleTagPath } from "./path-role-tag.js";
 import { renewLogin } from "./renew.js";
 import { STORAGE } from "./storage-keys.js";
 
@@ -25,7 +26,7 @@ export function awsAuthBackendSpec(ctx: AwsAuthContext): BackendSpec {
   return {
     type: "credential",
     help: BACKEND_HELP,
-    paths: [loginPath(ctx), ...rolePaths(ctx), ...lists.paths],
+    paths: [loginPath(ctx), ...rolePaths(ctx), roleTagPath(ctx), ...lists.paths],
     specialPaths: {
       unauthenticated: ["login"],
       localStorage: [STORAGE.accessListPrefix],
