@@ -7,6 +7,11 @@ import { createAwsAuthClients } from "./clients.js";
 import type { AwsAuthContext } from "./context.js";
 import { verifyRoleTagForDenyList } from "./deny-list-tag-check.js";
 import { listsFeature } from "./lists-feature.js";
+import { configCertificatePath, listCertificatesPath } from "./path-config-certificate.js";
+import { configClientPath } from "./path-config-client.js";
+import { configIdentityPath } from "./path-config-identity.js";
+import { configRotateRootPath } from "./path-config-rotate-root.js";
+import { configStsPath, listStsPath } from "./path-config-sts.js";
 import { loginPath } from "./path-login.js";
 import { rolePaths } from "./path-role.js";
 import { roleTagPath } from "./path-role-tag.js";
@@ -26,7 +31,19 @@ export function awsAuthBackendSpec(ctx: AwsAuthContext): BackendSpec {
   return {
     type: "credential",
     help: BACKEND_HELP,
-    paths: [loginPath(ctx), ...rolePaths(ctx), roleTagPath(ctx), ...lists.paths],
+    paths: [
+      loginPath(ctx),
+      configClientPath(ctx),
+      configCertificatePath(ctx),
+      listCertificatesPath(),
+      configStsPath(ctx),
+      listStsPath(),
+      configIdentityPath(),
+      configRotateRootPath(ctx),
+      ...rolePaths(ctx),
+      roleTagPath(ctx),
+      ...lists.paths,
+    ],
     specialPaths: {
       unauthenticated: ["login"],
       localStorage: [STORAGE.accessListPrefix],
