@@ -4,23 +4,23 @@
 import { EC2Client, RunInstancesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";
 import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { defineBackend } from "../../../src/framework/index.js";
-import { awsAuthBackendSpec } from "../../../src/engines/aws-auth/backend.js";
-import { createAwsAuthClients } from "../../../src/engines/aws-auth/clients.js";
-import { certificates, clientConfigEntry, clientConfigFromStorage } from "../../../src/engines/aws-auth/config-storage.js";
-import { accessList } from "../../../src/engines/aws-auth/list-storage.js";
-import { writeRole } from "../../../src/engines/aws-auth/role-storage.js";
-import { InmemStorage, StaticSystemView, newRequest, type Request, type Response } from "../../../src/logical/index.js";
-import { MOTO_START_TIMEOUT_MS, startMoto, type MotoServer } from "../../helpers/moto.js";
-import { ACCOUNT, ec2Role, identitySigner, roleTagValue, silent, type Doc } from "./ec2-fixtures.js";
-import { sign } from "node:crypto";
+import { defineBackend } from "../../../../src/framework/index.js";
+import { awsAuthBackendSpec } from "../../../../src/engines/aws-auth/backend.js";
+import { createAwsAuthClients } from "../../../../src/engines/aws-auth/clients.js";
+import { clientConfigEntry, clientConfigFromStorage } from "../../../../src/engines/aws-auth/config-storage.js";
+import { accessList } from "../../../../src/engines/aws-auth/list-storage.js";
+import { writeRole } from "../../../../src/engines/aws-auth/role-storage.js";
+import { InmemStorage, StaticSystemView, newRequest, type Request, type Response } from "../../../../src/logical/index.js";
+import { MOTO_START_TIMEOUT_MS, startMoto, type MotoServer } from "../../../helpers/moto.js";
+import { ec2IdentitySigner, type Ec2IdentitySigner } from "../../../helpers/ec2-identity.js";
+import { ACCOUNT, ec2Role, registerSigner, roleTagValue, signedBody, silent, type Doc, type DocumentForm } from "./ec2-fixtures.js";
 
 let moto: MotoServer;
-let signer: ReturnType<typeof identitySigner>;
+let signer: Ec2IdentitySigner;
 const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
 
 beforeAll(async () => {
-  signer = identitySigner();
+  signer = await ec2IdentitySigner();
   moto = await startMoto({ sigv4: false });
 }, MOTO_START_TIMEOUT_MS);
 afterAll(async () => {
@@ -89,7 +89,7 @@ async function mount() {
       max_retries: 0,
     }),
   );
-  await certificates.put(storage, "test", { aws_public_cert: signer.certPem, type: "identity" });
+  await registerSigner(storage, signer);
   const system = new StaticSystemView();
   const clients = createAwsAuthClients({ storage, logger: silent });
   const backend = defineBackend(awsAuthBackendSpec({ system, logger: silent, clients, storage, now: () => new Date() }), { storage, system, logger: silent, backendUuid: "u", config: {} });
@@ -98,9 +98,8 @@ async function mount() {
   return { storage, call };
 }
 
-function body(doc: Doc, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const identity = Buffer.from(JSON.stringify(doc));
-  return { identity: identity.toString("base64"), signature: sign("sha256", identity, signer.key).toString("base64"), ...extra };
+function body(doc: Doc, extra: Record<string, unknown> = {}, form: DocumentForm = "identity"): Record<string, unknown> {
+  return { ...signedBody(signer, doc, form), ...extra };
 }
 
 const docOf = (i: RealInstance): Doc => ({ instanceId: i.instanceId, imageId: i.imageId, accountId: ACCOUNT, region: "us-east-1", pendingTime: "2026-01-01T00:00:00Z" });
@@ -124,7 +123,7 @@ describe("ec2 login against moto", () => {
         boundIamRoleArns: [`${i.roleArn.slice(0, -4)}*`],
       }),
     );
-    const resp = await m.call("update", body(docOf(i), { role: "web" }));
+    const resp = await m.call("update", body(docOf(i), { role: "web" }, "pkcs7"));
     expect(errorOf(resp)).toBeUndefined();
     expect(resp?.auth?.internalData).toEqual({ instance_id: i.instanceId, region: "us-east-1", account_id: ACCOUNT });
     const renewed = await m.call("renew", {}, { auth: resp?.auth });
