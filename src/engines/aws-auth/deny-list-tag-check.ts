@@ -1,7 +1,10 @@
-// The deny list's view of role-tag verification (path-roletag-denylist.ts RoleTagVerifier),
-// adapted from the role-tag module. Until that module is part of this build, every tag is
-// refused with a reason, so nothing unverified ever reaches the deny list.
+// The deny list's view of role-tag verification (path-roletag-denylist.ts RoleTagVerifier):
+// role-tag.ts parses the tag and checks its HMAC with its role's key.
 import type { RoleTagVerifier } from "./path-roletag-denylist.js";
+import { parseRoleTagValue } from "./role-tag.js";
 
-export const verifyRoleTagForDenyList: RoleTagVerifier = () =>
-  Promise.resolve({ error: "role tags cannot be verified in this build" });
+export const verifyRoleTagForDenyList: RoleTagVerifier = async (storage, tag) => {
+  const parsed = await parseRoleTagValue(storage, tag);
+  if (!parsed.ok) return { error: parsed.error };
+  return { role: parsed.tag.role, maxTtl: parsed.tag.maxTtl };
+};

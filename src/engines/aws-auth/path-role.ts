@@ -37,8 +37,8 @@ export function roleResponseData(role: AwsAuthRole): Record<string, unknown> {
 }
 
 /** The paths of roles, sharing one write lock per mount (writes re-read the role under it). */
-export function rolePaths(ctx: AwsAuthContext) {
-  const locks = new KeyedLock();
+/** `locks` serialise writes of one role (shared with the storage upgrade). */
+export function rolePaths(ctx: AwsAuthContext, locks = new KeyedLock()) {
   const name = (data: FieldData<RoleFields>): string => data.get("role").toLowerCase();
 
   const write = (request: Request, data: FieldData<RoleFields>): Promise<Response | undefined> => {
