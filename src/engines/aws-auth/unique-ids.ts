@@ -8,6 +8,7 @@
 // cancellation stops the wait at once.
 import { classifyAwsError, isNoSuchEntity } from "../../aws/errors.js";
 import type { AwsAuthClients } from "./aws-api.js";
+import { regionForPartition, unknownPartitionMessage } from "./partition-regions.js";
 
 /** An IAM entity as its ARN names it (upstream's iamEntity). */
 export interface IamEntity {
@@ -50,23 +51,6 @@ export function parseIamArn(iamArn: string): IamEntity {
     default:
       throw new Error(`unrecognized principal type: ${JSON.stringify(type)}`);
   }
-}
-
-// IAM is global per partition; its endpoint is picked by one region of the partition (upstream
-// takes us-east-1 and us-gov-west-1 explicitly, and some region for the others).
-const PARTITION_REGIONS: Readonly<Record<string, string>> = {
-  aws: "us-east-1",
-  "aws-cn": "cn-north-1",
-  "aws-us-gov": "us-gov-west-1",
-  "aws-iso": "us-iso-east-1",
-  "aws-iso-b": "us-isob-east-1",
-  "aws-iso-e": "eu-isoe-west-1",
-  "aws-iso-f": "us-isof-south-1",
-};
-
-/** The region whose IAM endpoint serves `partition`, or undefined for an unknown partition. */
-export function partitionRegion(partition: string): string | undefined {
-  return Object.hasOwn(PARTITION_REGIONS, partition) ? PARTITION_REGIONS[partition] : undefined;
 }
 
 /** Waits between lookups that answered NoSuchEntity: ≈10 s in all. */
@@ -120,8 +104,8 @@ const ACTIONS: Readonly<Record<string, string>> = { user: "IAM GetUser", role: "
  */
 export async function resolveArnToUniqueId(clients: AwsAuthClients, arn: string, options: ResolveOptions = {}): Promise<string> {
   const entity = parseIamArn(arn);
-  const region = partitionRegion(entity.partition);
-  if (region === undefined) throw new Error(`unable to resolve partition ${JSON.stringify(entity.partition)} to a region`);
+  const region = regionForPartition(entity.partition);
+  if (region === undefined) throw new Error(unknownPartitionMessage(entity.partition));
   const delays = options.retryDelaysMs ?? NOT_FOUND_RETRY_DELAYS_MS;
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {
