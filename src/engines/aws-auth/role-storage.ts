@@ -104,6 +104,8 @@ const list = (values: readonly string[]): string[] | null => (values.length === 
 export function roleToStorage(role: AwsAuthRole): Record<string, unknown> {
   return {
     ...tokenParamsToStorage(role.token),
+    // Vault 1.21's TokenParams marshals this Enterprise-only map too; always nil in CE.
+    alias_metadata: null,
     role_id: role.roleId,
     auth_type: role.authType,
     bound_ami_id_list: list(role.boundAmiIds),
