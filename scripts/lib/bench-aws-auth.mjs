@@ -51,7 +51,8 @@ async function awsCall(moto, creds, service, params) {
     headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
     body,
   });
-  const res = await fetch(`${moto.endpoint}/`, { method: 'POST', headers: signed.headers, body, signal: AbortSignal.timeout(15_000) });
+  // moto's first EC2 call loads its AMI catalogue, which takes a while on a busy machine.
+  const res = await fetch(`${moto.endpoint}/`, { method: 'POST', headers: signed.headers, body, signal: AbortSignal.timeout(120_000) });
   const text = await res.text();
   if (!res.ok) throw new Error(`moto ${params.Action} → HTTP ${res.status}: ${text.slice(0, 300)}`);
   return text;
