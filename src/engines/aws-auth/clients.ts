@@ -327,14 +327,24 @@ export function createAwsAuthClients(options: CreateAwsAuthClientsOptions): AwsA
         expiration: creds.Expiration ?? new Date(Date.now() + ASSUMED_SESSION_SECONDS * 1000),
       };
     };
-    let current = assume();
+    // Renewed when less than the refresh margin is left — or half the lifetime STS granted, for
+    // sessions too short for the margin — so that concurrent calls share one AssumeRole.
+    const renewAt = (creds: TemporaryCredentials, obtainedAt: number): number => {
+      const lifetime = creds.expiration.getTime() - obtainedAt;
+      return creds.expiration.getTime() - Math.min(ASSUMED_CREDENTIALS_REFRESH_MS, lifetime / 2);
+    };
+    const obtain = (): Promise<{ creds: TemporaryCredentials; renewAt: number }> => {
+      const obtainedAt = Date.now();
+      return assume().then((creds) => ({ creds, renewAt: renewAt(creds, obtainedAt) }));
+    };
+    let current = obtain();
     await current;
     return async () => {
-      const creds = await current.catch(() => undefined);
-      if (creds !== undefined && creds.expiration.getTime() - Date.now() > ASSUMED_CREDENTIALS_REFRESH_MS) return creds;
-      const next = assume();
+      const held = await current.catch(() => undefined);
+      if (held !== undefined && Date.now() < held.renewAt) return held.creds;
+      const next = obtain();
       current = next;
-      return next;
+      return (await next).creds;
     };
   }
 
