@@ -61,6 +61,31 @@ export function ec2IdentityDocument(fields: DocumentFields): string {
   return JSON.stringify(doc, null, 2).replace(/": /g, '" : ');
 }
 
+/** The fields of an EC2 `Instance` (SDK shape, e.g. moto's RunInstances reply) a document carries. */
+export interface InstanceLike {
+  InstanceId?: string;
+  ImageId?: string;
+  InstanceType?: string;
+  LaunchTime?: Date;
+  PrivateIpAddress?: string;
+  Placement?: { AvailabilityZone?: string };
+}
+
+/** The document AWS would serve on `instance` (moto's account is 123456789012). */
+export function ec2IdentityDocumentForInstance(instance: InstanceLike, region: string, accountId = "123456789012"): string {
+  const launched = instance.LaunchTime ?? new Date();
+  return ec2IdentityDocument({
+    instanceId: instance.InstanceId ?? "",
+    imageId: instance.ImageId ?? "",
+    region,
+    accountId,
+    pendingTime: `${launched.toISOString().slice(0, 19)}Z`,
+    availabilityZone: instance.Placement?.AvailabilityZone ?? `${region}a`,
+    ...(instance.InstanceType !== undefined && { instanceType: instance.InstanceType }),
+    ...(instance.PrivateIpAddress !== undefined && { privateIp: instance.PrivateIpAddress }),
+  });
+}
+
 export interface TestCertificate {
   pem: string;
   key: KeyObject;

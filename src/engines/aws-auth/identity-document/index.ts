@@ -4,4 +4,5 @@ export { IdentityDocumentError, identityDocumentFromJson, type IdentityDocument 
 export { verifyPkcs7, PKCS7_ERRORS } from "./pkcs7-verify.js";
 export { verifyIdentitySignature, IDENTITY_ERRORS } from "./identity-signature.js";
 export { trustedCertificates, builtInCertificates, parseAwsPublicCert, parsePemCertificate, CertificateParseError, type CertificateKind } from "./trusted-certificates.js";
+export { mountTrustedCertificates } from "./registered-certificates.js";
 export { decodeStdBase64 } from "./go-encoding.js";

@@ -1,7 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { builtInCertificates, verifyIdentitySignature } from "../../../../src/engines/aws-auth/identity-document/index.js";
-import { ec2IdentityDocument, ec2IdentitySigner, type Ec2IdentitySigner } from "../../../helpers/ec2-identity.js";
+import { ec2IdentityDocument, ec2IdentityDocumentForInstance, ec2IdentitySigner, type Ec2IdentitySigner } from "../../../helpers/ec2-identity.js";
 import { refusal } from "./refusal.js";
 
 const DOCUMENT = ec2IdentityDocument({ instanceId: "i-0abc", imageId: "ami-0def", region: "eu-west-1", pendingTime: "2026-04-01T08:00:00Z" });
@@ -70,5 +70,20 @@ describe("verifyIdentitySignature", () => {
     const text = "[1, 2]";
     const signature = sign("sha256", Buffer.from(text), signer.material.rsaIdentity.key).toString("base64");
     expect(refusal(() => verifyIdentitySignature(Buffer.from(text).toString("base64"), signature, [identityCert]))).toBe("the instance identity document is not a JSON object");
+  });
+
+  it("verifies a document made from an EC2 Instance as moto returns it", () => {
+    const doc = ec2IdentityDocumentForInstance(
+      { InstanceId: "i-0moto", ImageId: "ami-0moto", InstanceType: "m5.large", LaunchTime: new Date("2026-05-06T07:08:09.123Z"), Placement: { AvailabilityZone: "us-east-1c" } },
+      "us-east-1",
+    );
+    expect(verifyIdentitySignature(signer.identity(doc), signer.signature(doc), [identityCert])).toMatchObject({
+      instanceId: "i-0moto",
+      imageId: "ami-0moto",
+      accountId: "123456789012",
+      region: "us-east-1",
+      pendingTime: "2026-05-06T07:08:09Z",
+      raw: expect.objectContaining({ instanceType: "m5.large", availabilityZone: "us-east-1c" }),
+    });
   });
 });

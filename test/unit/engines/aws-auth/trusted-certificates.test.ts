@@ -1,7 +1,8 @@
 import { X509Certificate } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { builtInCertificates, parseAwsPublicCert, parsePemCertificate, trustedCertificates, verifyIdentitySignature, verifyPkcs7 } from "../../../../src/engines/aws-auth/identity-document/index.js";
-import { LogicalError } from "../../../../src/logical/index.js";
+import { certificates } from "../../../../src/engines/aws-auth/config-storage.js";
+import { builtInCertificates, mountTrustedCertificates, parseAwsPublicCert, parsePemCertificate, trustedCertificates, verifyIdentitySignature, verifyPkcs7 } from "../../../../src/engines/aws-auth/identity-document/index.js";
+import { InmemStorage, LogicalError } from "../../../../src/logical/index.js";
 import { ec2IdentityDocument, ec2IdentitySigner, type Ec2IdentitySigner } from "../../../helpers/ec2-identity.js";
 
 const DOCUMENT = ec2IdentityDocument({ instanceId: "i-0feed", imageId: "ami-0beef", region: "ap-south-1" });
@@ -75,5 +76,19 @@ describe("certificate texts (decodePEMAndParseCertificate rules)", () => {
     ["a PEM block that is not a certificate", () => "-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n", "invalid certificate; failed to parse certificate"],
   ])("refuses %s", (_what, make, text) => {
     expect(() => parseAwsPublicCert(make(signer.certificates.rsa2048))).toThrow(text);
+  });
+});
+
+describe("mountTrustedCertificates", () => {
+  it("reads the mount's config/certificate entries of the flow's type", async () => {
+    const storage = new InmemStorage();
+    await certificates.put(storage, "dsa", { aws_public_cert: signer.certificates.dsa, type: "pkcs7" });
+    await certificates.put(storage, "rsa", { aws_public_cert: signer.certificates.rsaIdentity, type: "identity" });
+    const pkcs7 = await mountTrustedCertificates(storage, "pkcs7");
+    expect(pkcs7).toHaveLength(43);
+    expect(verifyPkcs7(signer.pkcs7Dsa(DOCUMENT), pkcs7).instanceId).toBe("i-0feed");
+    const identity = await mountTrustedCertificates(storage, "identity");
+    expect(verifyIdentitySignature(signer.identity(DOCUMENT), signer.signature(DOCUMENT), identity).instanceId).toBe("i-0feed");
+    expect(await mountTrustedCertificates(new InmemStorage(), "identity")).toHaveLength(42);
   });
 });
