@@ -137,7 +137,8 @@ export async function ec2Login(ctx: AwsAuthContext, request: Request, data: Logi
     const tagMaxTtl = tag?.maxTtl ?? 0n;
     const ttls = maxTtls(mountMax, params.tokenMaxTtl, tagMaxTtl);
 
-    if (clientNonce.length > MAX_NONCE_LENGTH && !disallowReauthentication) {
+    // Counted in bytes, as Go counts a string.
+    if (Buffer.byteLength(clientNonce, "utf8") > MAX_NONCE_LENGTH && !disallowReauthentication) {
       return errorResponse(`client nonce exceeding the limit of ${MAX_NONCE_LENGTH} characters`);
     }
     const now = ctx.now();

@@ -141,6 +141,8 @@ describe("ec2 login: nonce and access list", () => {
     const m = await mountWith();
     expect(errorOf(await m.call("update", m.body(defaultDoc(), { role: "web", nonce: "n".repeat(129) })))).toBe("client nonce exceeding the limit of 128 characters");
     expect(await accessList.get(m.storage, "i-0123456789abcdef0")).toBeUndefined();
+    // Bytes count, as in Go: 43 three-byte characters are 129 bytes.
+    expect(errorOf(await m.call("update", m.body(defaultDoc(), { role: "web", nonce: "€".repeat(43) })))).toBe("client nonce exceeding the limit of 128 characters");
   });
 });
 
