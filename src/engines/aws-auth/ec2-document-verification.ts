@@ -2,12 +2,11 @@
 // checked in upstream's order with its messages, then verified against AWS's certificates plus
 // the registered config/certificate entries of the matching type.
 import type { Storage } from "../../logical/index.js";
-import { certificates, type CertificateEntry } from "./config-storage.js";
 import {
   IDENTITY_ERRORS,
   IdentityDocumentError,
   decodeStdBase64,
-  trustedCertificates,
+  mountTrustedCertificates,
   verifyIdentitySignature,
   verifyPkcs7,
   type CertificateKind,
@@ -27,15 +26,6 @@ const VERIFY_FAILED: Record<CertificateKind, string> = {
   identity: "failed to verify the instance identity document using the SHA256 RSA digest",
 };
 
-async function registered(storage: Storage): Promise<CertificateEntry[]> {
-  const out: CertificateEntry[] = [];
-  for (const name of await certificates.list(storage)) {
-    const entry = await certificates.get(storage, name);
-    if (entry !== undefined) out.push(entry);
-  }
-  return out;
-}
-
 /** The verified document, or which step refused it. Nothing of the signature is echoed. */
 export async function verifiedIdentityDocument(storage: Storage, input: SignedDocumentInput): Promise<VerifiedDocument> {
   const identity = input.identity === "" ? Buffer.alloc(0) : decodeStdBase64(input.identity);
@@ -49,7 +39,7 @@ export async function verifiedIdentityDocument(storage: Storage, input: SignedDo
     return { refused: "both pkcs7 and a tuple containing the instance identity document and its SHA256 RSA signature is supplied; provide only one" };
   }
   const kind: CertificateKind = input.pkcs7 !== "" ? "pkcs7" : "identity";
-  const trusted = trustedCertificates(await registered(storage), kind);
+  const trusted = await mountTrustedCertificates(storage, kind);
   try {
     return kind === "pkcs7" ? verifyPkcs7(input.pkcs7, trusted) : verifyIdentitySignature(input.identity, input.signature, trusted);
   } catch (err) {

@@ -141,6 +141,8 @@ describe("ec2 login: nonce and access list", () => {
     const m = await mountWith();
     expect(errorOf(await m.call("update", m.body(defaultDoc(), { role: "web", nonce: "n".repeat(129) })))).toBe("client nonce exceeding the limit of 128 characters");
     expect(await accessList.get(m.storage, "i-0123456789abcdef0")).toBeUndefined();
+    // Bytes count, as in Go: 43 three-byte characters are 129 bytes.
+    expect(errorOf(await m.call("update", m.body(defaultDoc(), { role: "web", nonce: "€".repeat(43) })))).toBe("client nonce exceeding the limit of 128 characters");
   });
 });
 
@@ -302,6 +304,15 @@ describe("ec2 renew", () => {
     expect(renewed?.auth?.lease.maxTtl).toBe(2n * HOUR);
     expect(renewed?.auth?.lease.ttl).toBe(HOUR / 2n);
     expect((await accessList.get(m.storage, "i-0123456789abcdef0"))?.expirationTime.toISOString()).toBe("2026-02-04T00:00:00.000Z");
+  });
+
+  it("renews a token from before account_id was recorded in Vault's own account", async () => {
+    const m = await mountWith();
+    const auth = (await m.call("update", m.body(defaultDoc(), { role: "web" })))?.auth;
+    if (auth === undefined) throw new Error("login failed");
+    const old = { ...auth, internalData: { instance_id: "i-0123456789abcdef0", region: "us-east-1" } };
+    expect((await m.call("renew", {}, { auth: old }))?.auth?.internalData).toEqual(old.internalData);
+    expect(m.ec2Calls.at(-1)).toEqual({ region: "us-east-1", accountId: ACCOUNT });
   });
 
   it("fails when the instance stopped, the entry is gone, or the role is gone", async () => {
