@@ -147,7 +147,9 @@ export function authFromProto(auth: Auth__Output): Auth {
 export function authToProto(auth: Auth): ProtoAuth {
   return {
     lease_options: leaseToProto(auth.lease),
-    internal_data: toJson(auth.internalData),
+    // Go engines leave an unused InternalData nil, which marshals as "null" (an alias lookahead's
+    // reply, for one); an empty map here is that nil map.
+    internal_data: Object.keys(auth.internalData).length === 0 ? "null" : toJson(auth.internalData),
     display_name: auth.displayName,
     policies: auth.policies,
     metadata: auth.metadata,

@@ -28,6 +28,8 @@ iam:GetInstanceProfile. ${EC2_OR_INFERRED}`,
   }),
   bound_ec2_instance_id: field.commaStringSlice({
     description: `EC2 instance IDs allowed to log in, as a list or comma-separated string. ${EC2_OR_INFERRED}`,
+    // Vault's UI attributes carry a description of their own for this one field.
+    displayAttrs: { description: `EC2 instance IDs allowed to log in. ${EC2_OR_INFERRED}` },
   }),
   resolve_aws_unique_ids: field.bool({
     default: true,
