@@ -137,11 +137,6 @@ export interface StoredIdentityConfig {
   iam_auth_metadata_handler: { auth_metadata: string[] | null };
   ec2_alias: string;
   ec2_auth_metadata_handler: { auth_metadata: string[] | null };
-  /**
-   * Beyond upstream (vault#31864): IAM tag keys of the caller copied into iam login metadata as
-   * `tag_<key>` (login-iam.ts). Written only when set, so an unused entry stays Vault's JSON.
-   */
-  iam_metadata_tags?: string[];
 }
 
 function storedHandler(o: ReturnType<typeof asObject>, key: string): { auth_metadata: string[] | null } {
@@ -158,7 +153,6 @@ export function storedIdentityConfigFromStorage(value: unknown): StoredIdentityC
     iam_auth_metadata_handler: storedHandler(o, "iam_auth_metadata_handler"),
     ec2_alias: storedString(o, "ec2_alias"),
     ec2_auth_metadata_handler: storedHandler(o, "ec2_auth_metadata_handler"),
-    ...(o["iam_metadata_tags"] !== undefined && { iam_metadata_tags: storedStrings(o, "iam_metadata_tags") }),
   };
 }
 

@@ -38,24 +38,18 @@ const fields = {
     description: `Source of the entity alias name of ec2 logins: ${EC2_ALIAS_VALUES.map((v) => `"${v}"`).join(", ")}. Unset means "${ALIAS_ROLE_ID}".`,
   }),
   ec2_metadata: metadataField(EC2_METADATA_FIELDS),
-  iam_metadata_tags: field.commaStringSlice({
-    description: `Beyond Vault: IAM tag keys of the caller (IAM user, or the assumed role) to add to iam login token and alias metadata as "tag_<key>". Empty (the default) reads no tags.`,
-  }),
 };
 
 type IdentityFields = typeof fields;
 
 async function readIdentity(request: Request): Promise<Response> {
-  const stored = await storedIdentityConfigEntry.get(request.storage);
-  const config = effectiveIdentityConfig(stored);
+  const config = effectiveIdentityConfig(await storedIdentityConfigEntry.get(request.storage));
   return {
     data: {
       iam_alias: config.iam_alias,
       iam_metadata: config.iam_auth_metadata_handler.auth_metadata,
       ec2_alias: config.ec2_alias,
       ec2_metadata: config.ec2_auth_metadata_handler.auth_metadata,
-      // Shown only when set, so the read stays Vault's shape otherwise.
-      ...(stored?.iam_metadata_tags !== undefined && stored.iam_metadata_tags.length > 0 && { iam_metadata_tags: stored.iam_metadata_tags }),
     },
   };
 }
@@ -71,14 +65,7 @@ async function updateIdentity(request: Request, data: FieldData<IdentityFields>)
     iam_auth_metadata_handler: { auth_metadata: stored?.iam_auth_metadata_handler.auth_metadata ?? null },
     ec2_alias: stored?.ec2_alias || ALIAS_ROLE_ID,
     ec2_auth_metadata_handler: { auth_metadata: stored?.ec2_auth_metadata_handler.auth_metadata ?? null },
-    ...(stored?.iam_metadata_tags !== undefined && { iam_metadata_tags: stored.iam_metadata_tags }),
   };
-  const tags = data.getOk("iam_metadata_tags");
-  if (tags.ok) {
-    const keys = [...new Set(tags.value.map((k) => k.trim()).filter((k) => k !== ""))];
-    if (keys.length > 0) next.iam_metadata_tags = keys;
-    else delete next.iam_metadata_tags;
-  }
   const iamAlias = data.getOk("iam_alias");
   if (iamAlias.ok) {
     if (!(IAM_ALIAS_VALUES as readonly string[]).includes(iamAlias.value)) {
