@@ -96,7 +96,7 @@ async function goReference(opts) {
     if (!isExecutable(opts.reference)) throw new Error(`Go reference ${opts.reference} is not an executable file`);
     return { path: opts.reference, label: `given: ${path.basename(opts.reference)}` };
   }
-  return ensureGoReference({ log: say });
+  return ensureGoReference({ log: say, reference: 'secrets-aws' });
 }
 
 async function bench(benchBin, pluginPath, opts, aws) {

@@ -17,7 +17,7 @@ export function roleResponseData(role: AwsAuthRole): Record<string, unknown> {
     bound_ami_id: [...role.boundAmiIds],
     bound_account_id: [...role.boundAccountIds],
     // Upstream leaves this one list out of its nil → [] pass: a role that never set it reads null.
-    bound_ec2_instance_id: role.boundEc2InstanceIds.length === 0 ? null : [...role.boundEc2InstanceIds],
+    bound_ec2_instance_id: role.boundEc2InstanceIdsUnset === true && role.boundEc2InstanceIds.length === 0 ? null : [...role.boundEc2InstanceIds],
     bound_iam_principal_arn: [...role.boundIamPrincipalArns],
     bound_iam_principal_id: [...role.boundIamPrincipalIds],
     bound_iam_role_arn: [...role.boundIamRoleArns],
@@ -37,8 +37,8 @@ export function roleResponseData(role: AwsAuthRole): Record<string, unknown> {
 }
 
 /** The paths of roles, sharing one write lock per mount (writes re-read the role under it). */
-export function rolePaths(ctx: AwsAuthContext) {
-  const locks = new KeyedLock();
+/** `locks` serialise writes of one role (shared with the storage upgrade). */
+export function rolePaths(ctx: AwsAuthContext, locks = new KeyedLock()) {
   const name = (data: FieldData<RoleFields>): string => data.get("role").toLowerCase();
 
   const write = (request: Request, data: FieldData<RoleFields>): Promise<Response | undefined> => {

@@ -79,17 +79,20 @@ export function upgradeStoredBinds(stored: StoredBinds, version: number): Upgrad
   return b;
 }
 
+/** What decides whether a version-0 role still needs its principal's unique ID. */
+export interface LegacyPrincipalBind {
+  version: number;
+  authType: string;
+  resolveAwsUniqueIds: boolean;
+  /** The singular bound_iam_principal_arn / bound_iam_principal_id as stored. */
+  arn: string;
+  id: string;
+}
+
 /**
- * Whether a version-0 role's single principal ARN still needs its unique ID (upstream resolves it
- * during the upgrade): an iam role resolving IDs, bound to a non-wildcard ARN, with no ID stored.
+ * Whether upstream's upgrade resolves this role's principal: a version-0 iam role resolving IDs,
+ * bound to one non-wildcard ARN, with no ID stored.
  */
-export function needsPrincipalIdResolution(stored: StoredBinds, version: number, resolveAwsUniqueIds: boolean): boolean {
-  return (
-    version === 0 &&
-    stored.authType === "iam" &&
-    resolveAwsUniqueIds &&
-    stored.legacy.boundIamPrincipalArn !== "" &&
-    stored.legacy.boundIamPrincipalId === "" &&
-    !stored.legacy.boundIamPrincipalArn.endsWith("*")
-  );
+export function needsPrincipalIdResolution(b: LegacyPrincipalBind): boolean {
+  return b.version === 0 && b.authType === "iam" && b.resolveAwsUniqueIds && b.arn !== "" && b.id === "" && !b.arn.endsWith("*");
 }

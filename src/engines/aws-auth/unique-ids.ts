@@ -7,67 +7,9 @@
 // about ten seconds (a fixed floor, not configurable) before the write fails; the request's
 // cancellation stops the wait at once.
 import { classifyAwsError, isNoSuchEntity } from "../../aws/errors.js";
+import { parseIamArn, type IamEntity } from "./arn.js";
 import type { AwsAuthClients } from "./aws-api.js";
-
-/** An IAM entity as its ARN names it (upstream's iamEntity). */
-export interface IamEntity {
-  partition: string;
-  accountNumber: string;
-  /** "user", "role", "instance-profile" or "assumed-role". */
-  type: string;
-  path: string;
-  friendlyName: string;
-  /** The session name of an assumed-role ARN. */
-  sessionInfo: string;
-}
-
-/** Parses an iam/sts ARN with upstream's rules and error texts (throws Error). */
-export function parseIamArn(iamArn: string): IamEntity {
-  const fullParts = iamArn.split(":");
-  if (fullParts.length !== 6) throw new Error(`unrecognized arn: contains ${fullParts.length} colon-separated parts, expected 6`);
-  const [prefix = "", partition = "", service = "", , accountNumber = "", resource = ""] = fullParts;
-  if (prefix !== "arn") throw new Error('unrecognized arn: does not begin with "arn:"');
-  if (service !== "iam" && service !== "sts") throw new Error(`unrecognized service: ${service}, not one of iam or sts`);
-  const parts = resource.split("/");
-  if (parts.length < 2) throw new Error(`unrecognized arn: ${JSON.stringify(resource)} contains fewer than 2 slash-separated parts`);
-  const type = parts[0] ?? "";
-  const entity: IamEntity = {
-    partition,
-    accountNumber,
-    type,
-    path: parts.slice(1, -1).join("/"),
-    friendlyName: parts[parts.length - 1] ?? "",
-    sessionInfo: "",
-  };
-  switch (type) {
-    case "assumed-role":
-      if (parts.length < 3) throw new Error(`unrecognized arn: ${JSON.stringify(resource)} contains fewer than 3 slash-separated parts`);
-      return { ...entity, path: "", friendlyName: parts[1] ?? "", sessionInfo: parts[2] ?? "" };
-    case "user":
-    case "role":
-    case "instance-profile":
-      return entity;
-    default:
-      throw new Error(`unrecognized principal type: ${JSON.stringify(type)}`);
-  }
-}
-
-// IAM is global per partition; its endpoint is picked by one region of the partition (upstream
-// takes us-east-1 and us-gov-west-1 explicitly, and some region for the others).
-const PARTITION_REGIONS: Readonly<Record<string, string>> = {
-  aws: "us-east-1",
-  "aws-cn": "cn-north-1",
-  "aws-us-gov": "us-gov-west-1",
-  "aws-iso": "us-iso-east-1",
-  "aws-iso-b": "us-isob-east-1",
-  "aws-iso-e": "eu-isoe-west-1",
-  "aws-iso-f": "us-isof-south-1",
-};
-
-/** The region whose IAM endpoint serves `partition`, or undefined for an unknown partition. */
-export function partitionRegion(partition: string): string | undefined {
-  return Object.hasOwn(PARTITION_REGIONS, partition) ? PARTITION_REGIONS[partition] : undefined;
-}
+import { regionForPartition, unknownPartitionMessage } from "./partition-regions.js";
 
 /** Waits between lookups that answered NoSuchEntity: ≈10 s in all. */
 export const NOT_FOUND_RETRY_DELAYS_MS: readonly number[] = [500, 1_000, 2_000, 3_000, 3_500];
@@ -119,9 +61,11 @@ const ACTIONS: Readonly<Record<string, string>> = { user: "IAM GetUser", role: "
  * caller puts upstream's "unable to resolve ARN … to internal ID: " in front.
  */
 export async function resolveArnToUniqueId(clients: AwsAuthClients, arn: string, options: ResolveOptions = {}): Promise<string> {
-  const entity = parseIamArn(arn);
-  const region = partitionRegion(entity.partition);
-  if (region === undefined) throw new Error(`unable to resolve partition ${JSON.stringify(entity.partition)} to a region`);
+  const parsed = parseIamArn(arn);
+  if ("error" in parsed) throw new Error(parsed.error);
+  const entity = parsed.ok;
+  const region = regionForPartition(entity.partition);
+  if (region === undefined) throw new Error(unknownPartitionMessage(entity.partition));
   const delays = options.retryDelaysMs ?? NOT_FOUND_RETRY_DELAYS_MS;
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {

@@ -1,7 +1,7 @@
 // An in-process AWS auth backend over InmemStorage for the role tests, with IAM answered by a
 // table of known principals (or by real clients a test passes in).
 import { defineBackend } from "../../../src/framework/index.js";
-import { InmemStorage, StaticSystemView, newRequest, type Logger, type Operation, type Response } from "../../../src/logical/index.js";
+import { InmemStorage, StaticSystemView, newRequest, type Logger, type Operation, type Response, type Storage } from "../../../src/logical/index.js";
 import type { AwsAuthClients, IamApi, IamPrincipal } from "../../../src/engines/aws-auth/aws-api.js";
 import { awsAuthBackendSpec } from "../../../src/engines/aws-auth/backend.js";
 import type { AwsAuthContext } from "../../../src/engines/aws-auth/context.js";
@@ -48,14 +48,24 @@ export function fakeIam(entries: Record<string, string> = {}): FakeIam {
   return { known, calls, clients };
 }
 
-export function harness(options: { clients?: AwsAuthClients; system?: StaticSystemView; mountType?: string } = {}) {
+export interface HarnessOptions {
+  /** Clients for the mount, or a builder over its storage (real clients read config/client there). */
+  clients?: AwsAuthClients | ((storage: Storage) => AwsAuthClients);
+  system?: StaticSystemView;
+  mountType?: string;
+}
+
+export function harness(options: HarnessOptions = {}) {
   const storage = new InmemStorage();
   const system = options.system ?? new StaticSystemView();
   const iam = fakeIam();
-  const ctx: AwsAuthContext = { system, logger: silent, clients: options.clients ?? iam.clients, storage, now: () => new Date(0) };
+  const clients = typeof options.clients === "function" ? options.clients(storage) : (options.clients ?? iam.clients);
+  const ctx: AwsAuthContext = { system, logger: silent, clients, storage, now: () => new Date(0) };
   const backend = defineBackend(awsAuthBackendSpec(ctx), { storage, system, logger: silent, backendUuid: "u", config: {} });
-  const request = (operation: Operation, path: string, data?: Record<string, unknown>): Promise<Response | undefined> =>
-    backend.handleRequest(newRequest({ operation, path, storage, mountType: options.mountType ?? "aws", ...(data === undefined ? {} : { data }) }));
+  const request = (operation: Operation, path: string, data?: Record<string, unknown>, signal?: AbortSignal): Promise<Response | undefined> =>
+    backend.handleRequest(
+      newRequest({ operation, path, storage, mountType: options.mountType ?? "aws", ...(data === undefined ? {} : { data }), ...(signal === undefined ? {} : { signal }) }),
+    );
   return {
     ctx,
     backend,
@@ -63,9 +73,9 @@ export function harness(options: { clients?: AwsAuthClients; system?: StaticSyst
     iam,
     request,
     /** create when absent, update otherwise (as Vault decides with the existence check). */
-    write: async (name: string, data: Record<string, unknown>) => {
+    write: async (name: string, data: Record<string, unknown>, signal?: AbortSignal) => {
       const exists = await backend.handleExistenceCheck(newRequest({ operation: "create", path: `role/${name}`, storage }));
-      return request(exists?.exists === true ? "update" : "create", `role/${name}`, data);
+      return request(exists.exists ? "update" : "create", `role/${name}`, data, signal);
     },
     read: async (name: string) => (await request("read", `role/${name}`))?.data,
   };
