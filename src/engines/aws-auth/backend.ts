@@ -37,7 +37,6 @@ export function awsAuthBackendSpec(ctx: AwsAuthContext): BackendSpec {
     help: BACKEND_HELP,
     paths: [
       loginPath(ctx),
-      ...rolePaths(ctx),
       configClientPath(ctx),
       configCertificatePath(ctx),
       listCertificatesPath(),
