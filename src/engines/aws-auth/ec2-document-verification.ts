@@ -22,6 +22,11 @@ export interface SignedDocumentInput {
 
 export type VerifiedDocument = IdentityDocument | { refused: string };
 
+const VERIFY_FAILED: Record<CertificateKind, string> = {
+  pkcs7: "failed to verify the instance identity document using pkcs7",
+  identity: "failed to verify the instance identity document using the SHA256 RSA digest",
+};
+
 async function registered(storage: Storage): Promise<CertificateEntry[]> {
   const out: CertificateEntry[] = [];
   for (const name of await certificates.list(storage)) {
@@ -48,7 +53,8 @@ export async function verifiedIdentityDocument(storage: Storage, input: SignedDo
   try {
     return kind === "pkcs7" ? verifyPkcs7(input.pkcs7, trusted) : verifyIdentitySignature(input.identity, input.signature, trusted);
   } catch (err) {
-    if (err instanceof IdentityDocumentError) return { refused: err.message };
+    // Upstream's refusal names the method; the verifier's text says which step failed.
+    if (err instanceof IdentityDocumentError) return { refused: `${VERIFY_FAILED[kind]}: ${err.message}` };
     throw err;
   }
 }

@@ -48,9 +48,11 @@ describe("ec2 login: first login and token", () => {
     const m = await mountWith();
     const stranger = await ec2IdentitySigner("stranger");
     const text = JSON.stringify(defaultDoc());
-    expect(errorOf(await m.call("update", { role: "web", pkcs7: stranger.pkcs7Dsa(text) }))).toBe("failed to verify the signature: pkcs7: No certificate for signer");
+    expect(errorOf(await m.call("update", { role: "web", pkcs7: stranger.pkcs7Dsa(text) }))).toBe(
+      "failed to verify the instance identity document using pkcs7: failed to verify the signature: pkcs7: No certificate for signer",
+    );
     expect(errorOf(await m.call("update", { role: "web", identity: stranger.identity(text), signature: stranger.signature(text) }))).toBe(
-      "instance identity verification using SHA256 RSA signature is unsuccessful",
+      "failed to verify the instance identity document using the SHA256 RSA digest: instance identity verification using SHA256 RSA signature is unsuccessful",
     );
   });
 
@@ -218,7 +220,9 @@ describe("ec2 login: document input", () => {
     const body = m.body(defaultDoc(), { role: "web" });
     const other = m.body({ ...defaultDoc(), instanceId: "i-x" });
     const forged = await m.call("update", { ...body, signature: other["signature"] });
-    expect(errorOf(forged)).toBe("instance identity verification using SHA256 RSA signature is unsuccessful");
+    expect(errorOf(forged)).toBe(
+      "failed to verify the instance identity document using the SHA256 RSA digest: instance identity verification using SHA256 RSA signature is unsuccessful",
+    );
     expect(JSON.stringify(forged)).not.toContain(String(other["signature"]));
     expect(errorOf(await m.call("update", { ...body, identity: "not base64!" }))).toBe("failed to base64 decode the instance identity document");
     expect(errorOf(await m.call("update", { ...body, signature: "@@@@" }))).toBe("failed to base64 decode the SHA256 RSA signature of the instance identity document");
