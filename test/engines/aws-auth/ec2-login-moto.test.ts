@@ -4,15 +4,15 @@
 import { EC2Client, RunInstancesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";
 import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { defineBackend } from "../../../../src/framework/index.js";
-import { awsAuthBackendSpec } from "../../../../src/engines/aws-auth/backend.js";
-import { createAwsAuthClients } from "../../../../src/engines/aws-auth/clients.js";
-import { clientConfigEntry, clientConfigFromStorage } from "../../../../src/engines/aws-auth/config-storage.js";
-import { accessList } from "../../../../src/engines/aws-auth/list-storage.js";
-import { writeRole } from "../../../../src/engines/aws-auth/role-storage.js";
-import { InmemStorage, StaticSystemView, newRequest, type Request, type Response } from "../../../../src/logical/index.js";
-import { MOTO_START_TIMEOUT_MS, startMoto, type MotoServer } from "../../../helpers/moto.js";
-import { ec2IdentitySigner, type Ec2IdentitySigner } from "../../../helpers/ec2-identity.js";
+import { defineBackend } from "../../../src/framework/index.js";
+import { awsAuthBackendSpec } from "../../../src/engines/aws-auth/backend.js";
+import { createAwsAuthClients } from "../../../src/engines/aws-auth/clients.js";
+import { clientConfigEntry, clientConfigFromStorage } from "../../../src/engines/aws-auth/config-storage.js";
+import { accessList } from "../../../src/engines/aws-auth/list-storage.js";
+import { writeRole } from "../../../src/engines/aws-auth/role-storage.js";
+import { InmemStorage, StaticSystemView, newRequest, type Request, type Response } from "../../../src/logical/index.js";
+import { MOTO_START_TIMEOUT_MS, startMoto, type MotoServer } from "../../helpers/moto.js";
+import { ec2IdentitySigner, type Ec2IdentitySigner } from "../../helpers/ec2-identity.js";
 import { ACCOUNT, ec2Role, registerSigner, roleTagValue, signedBody, silent, type Doc, type DocumentForm } from "./ec2-fixtures.js";
 
 let moto: MotoServer;

@@ -3,8 +3,8 @@
 import { X509Certificate } from "node:crypto";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { builtInCertificates, IdentityDocumentError, verifyIdentitySignature, verifyPkcs7 } from "../../../../src/engines/aws-auth/identity-document/index.js";
-import { ec2IdentityDocument, ec2IdentitySigner, type Ec2IdentitySigner } from "../../../helpers/ec2-identity.js";
+import { builtInCertificates, IdentityDocumentError, verifyIdentitySignature, verifyPkcs7 } from "../../../src/engines/aws-auth/identity-document/index.js";
+import { ec2IdentityDocument, ec2IdentitySigner, type Ec2IdentitySigner } from "../../helpers/ec2-identity.js";
 import { REAL_US_EAST_1_PKCS7 } from "./pkcs7-vectors.js";
 
 const SEED = 20_261_203;

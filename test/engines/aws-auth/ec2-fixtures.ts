@@ -1,15 +1,15 @@
 // An in-process aws auth mount for ec2 login tests: in-memory storage, a settable clock, and AWS
 // clients answering from fixture instances and instance profiles instead of EC2/IAM.
 import { createHmac } from "node:crypto";
-import { defineBackend, emptyLegacyTokenParams, emptyTokenParams, type FrameworkBackend } from "../../../../src/framework/index.js";
-import { InmemStorage, StaticSystemView, newRequest, type Logger, type Request, type Response } from "../../../../src/logical/index.js";
-import type { AwsAuthClients, Ec2Instance, IamInstanceProfile } from "../../../../src/engines/aws-auth/aws-api.js";
-import { awsAuthBackendSpec } from "../../../../src/engines/aws-auth/backend.js";
-import { certificates } from "../../../../src/engines/aws-auth/config-storage.js";
-import type { AwsAuthContext } from "../../../../src/engines/aws-auth/context.js";
-import type { AwsAuthRole } from "../../../../src/engines/aws-auth/role-model.js";
-import { writeRole } from "../../../../src/engines/aws-auth/role-storage.js";
-import { ec2IdentityDocument, type Ec2IdentitySigner } from "../../../helpers/ec2-identity.js";
+import { defineBackend, emptyLegacyTokenParams, emptyTokenParams, type FrameworkBackend } from "../../../src/framework/index.js";
+import { InmemStorage, StaticSystemView, newRequest, type Logger, type Request, type Response } from "../../../src/logical/index.js";
+import type { AwsAuthClients, Ec2Instance, IamInstanceProfile } from "../../../src/engines/aws-auth/aws-api.js";
+import { awsAuthBackendSpec } from "../../../src/engines/aws-auth/backend.js";
+import { certificates } from "../../../src/engines/aws-auth/config-storage.js";
+import type { AwsAuthContext } from "../../../src/engines/aws-auth/context.js";
+import type { AwsAuthRole } from "../../../src/engines/aws-auth/role-model.js";
+import { writeRole } from "../../../src/engines/aws-auth/role-storage.js";
+import { ec2IdentityDocument, type Ec2IdentitySigner } from "../../helpers/ec2-identity.js";
 
 /** How the document is sent: identity + signature, or as `pkcs7` signed with DSA or RSA-2048. */
 export type DocumentForm = "identity" | "pkcs7" | "rsa2048";

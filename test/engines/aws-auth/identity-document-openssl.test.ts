@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyPkcs7 } from "../../../../src/engines/aws-auth/identity-document/index.js";
-import { ec2IdentityDocument, ec2IdentitySigner, type Ec2IdentitySigner } from "../../../helpers/ec2-identity.js";
+import { verifyPkcs7 } from "../../../src/engines/aws-auth/identity-document/index.js";
+import { ec2IdentityDocument, ec2IdentitySigner, type Ec2IdentitySigner } from "../../helpers/ec2-identity.js";
 import { refusal } from "./refusal.js";
 
 const DOCUMENT = ec2IdentityDocument({ instanceId: "i-0openssl", imageId: "ami-0openssl", region: "sa-east-1" });

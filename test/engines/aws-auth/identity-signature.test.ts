@@ -1,7 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { builtInCertificates, verifyIdentitySignature } from "../../../../src/engines/aws-auth/identity-document/index.js";
-import { ec2IdentityDocument, ec2IdentityDocumentForInstance, ec2IdentitySigner, type Ec2IdentitySigner } from "../../../helpers/ec2-identity.js";
+import { builtInCertificates, verifyIdentitySignature } from "../../../src/engines/aws-auth/identity-document/index.js";
+import { ec2IdentityDocument, ec2IdentityDocumentForInstance, ec2IdentitySigner, type Ec2IdentitySigner } from "../../helpers/ec2-identity.js";
 import { refusal } from "./refusal.js";
 
 const DOCUMENT = ec2IdentityDocument({ instanceId: "i-0abc", imageId: "ami-0def", region: "eu-west-1", pendingTime: "2026-04-01T08:00:00Z" });

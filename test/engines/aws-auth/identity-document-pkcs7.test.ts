@@ -1,7 +1,7 @@
 import { createHash, X509Certificate } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { builtInCertificates, verifyPkcs7 } from "../../../../src/engines/aws-auth/identity-document/index.js";
-import { ec2IdentityDocument, ec2IdentitySigner, selfSignedCertificate, signedData, type Ec2IdentitySigner } from "../../../helpers/ec2-identity.js";
+import { builtInCertificates, verifyPkcs7 } from "../../../src/engines/aws-auth/identity-document/index.js";
+import { ec2IdentityDocument, ec2IdentitySigner, selfSignedCertificate, signedData, type Ec2IdentitySigner } from "../../helpers/ec2-identity.js";
 import { REAL_US_EAST_1_PKCS7, SCEP_COMPOUND_CONTENT_PKCS7, SCEP_SIGNER_CERTIFICATE } from "./pkcs7-vectors.js";
 import { refusal } from "./refusal.js";
 

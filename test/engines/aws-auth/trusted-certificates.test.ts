@@ -1,9 +1,9 @@
 import { X509Certificate } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { certificates } from "../../../../src/engines/aws-auth/config-storage.js";
-import { builtInCertificates, mountTrustedCertificates, parseAwsPublicCert, parsePemCertificate, trustedCertificates, verifyIdentitySignature, verifyPkcs7 } from "../../../../src/engines/aws-auth/identity-document/index.js";
-import { InmemStorage, LogicalError } from "../../../../src/logical/index.js";
-import { ec2IdentityDocument, ec2IdentitySigner, type Ec2IdentitySigner } from "../../../helpers/ec2-identity.js";
+import { certificates } from "../../../src/engines/aws-auth/config-storage.js";
+import { builtInCertificates, mountTrustedCertificates, parseAwsPublicCert, parsePemCertificate, trustedCertificates, verifyIdentitySignature, verifyPkcs7 } from "../../../src/engines/aws-auth/identity-document/index.js";
+import { InmemStorage, LogicalError } from "../../../src/logical/index.js";
+import { ec2IdentityDocument, ec2IdentitySigner, type Ec2IdentitySigner } from "../../helpers/ec2-identity.js";
 
 const DOCUMENT = ec2IdentityDocument({ instanceId: "i-0feed", imageId: "ami-0beef", region: "ap-south-1" });
 

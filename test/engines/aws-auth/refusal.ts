@@ -1,7 +1,7 @@
 // The refusal a verification call raised: it must be an IdentityDocumentError (a user error, so a
 // 400 and never a 500), and its text is returned for the test to compare.
 import { expect } from "vitest";
-import { IdentityDocumentError } from "../../../../src/engines/aws-auth/identity-document/index.js";
+import { IdentityDocumentError } from "../../../src/engines/aws-auth/identity-document/index.js";
 
 export function refusal(call: () => unknown): string {
   try {

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { CodedError, newRequest } from "../../../../src/logical/index.js";
-import { accessList, writeDenyListEntry } from "../../../../src/engines/aws-auth/list-storage.js";
-import { putJson } from "../../../../src/logical/index.js";
-import { ec2IdentitySigner, type Ec2IdentitySigner } from "../../../helpers/ec2-identity.js";
+import { CodedError, newRequest } from "../../../src/logical/index.js";
+import { accessList, writeDenyListEntry } from "../../../src/engines/aws-auth/list-storage.js";
+import { putJson } from "../../../src/logical/index.js";
+import { ec2IdentitySigner, type Ec2IdentitySigner } from "../../helpers/ec2-identity.js";
 import { ACCOUNT, HOUR, defaultDoc, defaultInstance, ec2Role, newMount, roleTagValue, type Doc, type Mount } from "./ec2-fixtures.js";
 
 let signer: Ec2IdentitySigner;
