@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ec2IdentityDocument, ec2IdentitySigner, type Ec2IdentitySigner } from "../helpers/ec2-identity.js";
 import { MOTO_START_TIMEOUT_MS, startMoto, type MotoServer } from "../helpers/moto.js";
 import { cliOk, type DevServer, type HttpResult, parseCliJson, registerAndMount, requireDistFile, sleep, started, startServer, waitFor } from "./lib.js";
+import { expectNoSecretsInLog, SecretWatch } from "./secret-watch.js";
 
 const ACCOUNT = "123456789012";
 const REGION = "us-east-1";
@@ -34,6 +35,7 @@ let tagged: Instance | undefined;
 let stopped: Instance | undefined;
 
 const srv = started<DevServer>(() => server, "OpenBao");
+const secrets = new SecretWatch();
 const sign = started<Ec2IdentitySigner>(() => signer, "signer");
 const instance = (i: Instance | undefined): Instance => {
   if (!i) throw new Error("instance not started (see beforeAll)");
@@ -97,7 +99,8 @@ describe("AWS auth method, ec2 login, through OpenBao and moto (SigV4 on)", () =
     stopped = await runInstance();
     await ec2.send(new StopInstancesCommand({ InstanceIds: [stopped.instanceId] }));
 
-    server = await startServer({ startTimeoutMs: 60_000 });
+    // Trace level on both sides: no secret, signature or token may reach a log line at any level.
+    server = secrets.watch(await startServer({ startTimeoutMs: 60_000, logLevel: "trace", env: { VNP_LOG_LEVEL: "trace" } }));
     await registerAndMount(server, { file: requireDistFile("vault-plugin-auth-aws"), type: "auth", name: "aws", mountPath: "aws" });
     await configureMount("aws");
     await cli("write", "auth/aws/role/web", "auth_type=ec2", `bound_ami_id=${web.imageId}`, `bound_account_id=${ACCOUNT}`,
@@ -217,6 +220,11 @@ describe("AWS auth method, ec2 login, through OpenBao and moto (SigV4 on)", () =
       await waitFor("the access list to be tidied", async () => (await srv().http("LIST", "/v1/auth/aws-tidy/identity-accesslist")).status === 404, { timeoutMs: 20_000 });
       await waitFor("the deny list to be tidied", async () => (await srv().http("LIST", "/v1/auth/aws-tidy/roletag-denylist")).status === 404, { timeoutMs: 20_000 });
     });
+  });
+
+  it("wrote no secret, signature or token into the server's log (trace level, plugin stderr included)", () => {
+    expect(secrets.secrets.size).toBeGreaterThan(3);
+    expectNoSecretsInLog(srv(), secrets.secrets);
   });
 });
 

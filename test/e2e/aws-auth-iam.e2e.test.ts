@@ -19,6 +19,7 @@ import { startPresignedStsFront, type PresignedStsFront } from "../helpers/presi
 import { type AwsCredentials, type IamLoginFields, presignedGetLogin, signedPostLogin, type SignOptions } from "../helpers/sts-login.js";
 import { ensureHvacPython } from "../helpers/tools.js";
 import { cliOk, type DevServer, type HttpResult, parseCliJson, registerAndMount, requireDistFile, started, startServer } from "./lib.js";
+import { expectNoSecretsInLog, SecretWatch } from "./secret-watch.js";
 
 const ACCOUNT_A = "123456789012"; // moto's default account: the one config/client's key lives in
 const ACCOUNT_B = "210987654321"; // a second account, reached through config/sts
@@ -46,6 +47,7 @@ let redirector: Decoy | undefined;
 const principals: Record<string, AwsCredentials> = {};
 
 const srv = started<DevServer>(() => server, "OpenBao");
+const secrets = new SecretWatch();
 const cli = (...args: string[]): Promise<string> => cliOk(srv(), args);
 const who = (name: string): AwsCredentials => {
   const creds = principals[name];
@@ -201,7 +203,12 @@ describe("AWS auth method, iam login, through OpenBao and moto (SigV4 on)", () =
     principals["devB"] = await assume(adminB, `arn:aws:iam::${ACCOUNT_B}:role/dev`, "build-42");
     for (const creds of Object.values(principals)) front.register(creds);
 
-    server = await startServer({ startTimeoutMs: 60_000 });
+    for (const creds of Object.values(principals)) {
+      secrets.add("a moto principal's secret key", creds.secretAccessKey);
+      secrets.add("a moto principal's session token", creds.sessionToken);
+    }
+    // Trace level on both sides: no secret, signature or token may reach a log line at any level.
+    server = secrets.watch(await startServer({ startTimeoutMs: 60_000, logLevel: "trace", env: { VNP_LOG_LEVEL: "trace" } }));
     const file = requireDistFile("vault-plugin-auth-aws");
     // Registered as "aws", mounted with `bao auth enable -path=aws aws`.
     await registerAndMount(server, { file, type: "auth", name: "aws", mountPath: "aws" });
@@ -436,5 +443,10 @@ describe("AWS auth method, iam login, through OpenBao and moto (SigV4 on)", () =
         }
       });
     });
+  });
+
+  it("wrote no secret, signature or token into the server's log (trace level, plugin stderr included)", () => {
+    expect(secrets.secrets.size).toBeGreaterThan(3);
+    expectNoSecretsInLog(srv(), secrets.secrets);
   });
 });

@@ -8,7 +8,38 @@ import { expect } from "vitest";
 import type { CliResult, DevServer, HttpResult } from "./lib.js";
 
 /** Response and request fields whose values are secret. */
-const SECRET_FIELDS = new Set(["secret_key", "session_token", "security_token", "client_token", "token", "password", "jwt", "signature"]);
+const SECRET_FIELDS = new Set([
+  "secret_key", "session_token", "security_token", "client_token", "token", "password", "jwt", "signature",
+  // AWS auth login material: a signed identity document and the parts of a signed STS request.
+  "pkcs7", "Authorization", "X-Amz-Security-Token", "X-Amz-Signature",
+]);
+
+/**
+ * Login fields that carry signatures inside an encoding: iam_request_headers (JSON, or base64 of
+ * it) and iam_request_url (base64 of a presigned URL with X-Amz-Signature in its query).
+ */
+function encodedLoginSecrets(key: string, value: unknown): [string, unknown][] {
+  const decode = (v: string): string => Buffer.from(v, "base64").toString("utf8");
+  if (key === "iam_request_headers") {
+    if (typeof value !== "string") return [["headers", value]];
+    for (const text of [value, decode(value)]) {
+      try {
+        return [["headers", JSON.parse(text) as unknown]];
+      } catch {
+        // not this form
+      }
+    }
+  }
+  if (key === "iam_request_url" && typeof value === "string") {
+    try {
+      const url = new URL(decode(value));
+      return [...url.searchParams].filter(([name]) => SECRET_FIELDS.has(name));
+    } catch {
+      return [];
+    }
+  }
+  return [];
+}
 /** Shorter values would match by chance (and no real secret is this short). */
 const MIN_LENGTH = 8;
 
@@ -17,7 +48,15 @@ export class SecretWatch {
   readonly secrets = new Map<string, string>();
 
   add(what: string, value: unknown): void {
-    if (typeof value === "string" && value.length >= MIN_LENGTH && !this.secrets.has(value)) this.secrets.set(value, what);
+    if (Array.isArray(value)) {
+      for (const item of value) this.add(what, item);
+      return;
+    }
+    if (typeof value !== "string") return;
+    // A SigV4 Authorization header: its signature alone must not be logged either.
+    const signature = /Signature=([0-9a-f]+)/.exec(value)?.[1];
+    if (signature !== undefined && signature !== value) this.add(`${what}, its signature`, signature);
+    if (value.length >= MIN_LENGTH && !this.secrets.has(value)) this.secrets.set(value, what);
   }
 
   /** Remembers every secret field anywhere in a parsed JSON value. */
@@ -28,6 +67,10 @@ export class SecretWatch {
       for (const [key, inner] of Object.entries(value)) {
         if (SECRET_FIELDS.has(key)) this.add(`${key} (${where})`, inner);
         else this.addFromJson(inner, where);
+        for (const [name, secret] of encodedLoginSecrets(key, inner)) {
+          if (SECRET_FIELDS.has(name)) this.add(`${name} in ${key} (${where})`, secret);
+          else this.addFromJson({ [name]: secret }, where);
+        }
       }
     }
   }
@@ -38,6 +81,7 @@ export class SecretWatch {
     for (const arg of args) {
       const m = /^([a-z_]+)=(.*)$/s.exec(arg);
       if (m !== null && SECRET_FIELDS.has(m[1] ?? "")) this.add(`${m[1] ?? ""} (${where})`, m[2]);
+      if (m !== null) this.addFromJson({ [m[1] ?? ""]: m[2] }, where);
     }
     try {
       this.addFromJson(JSON.parse(res.stdout), where);
