@@ -63,8 +63,11 @@ export interface ClientBuildOptions {
 export const attemptLimitMs = (timeouts: CallTimeouts): number =>
   timeouts.requestMs + timeouts.socketMs + (timeouts.socketMs >= 6_000 ? SDK_SOCKET_TIMER_DELAY_MS : 0);
 
-/** The settings common to both services for one region/endpoint; `budgetMs` bounds each call. */
-function baseConfig(
+/**
+ * The settings common to every service client (IAM, STS, EC2) for one region/endpoint: credentials,
+ * retries, socket timeouts and the per-call budget; `budgetMs` bounds each call.
+ */
+export function baseConfig(
   config: AwsConnectionConfig,
   region: string,
   endpoint: string | undefined,

@@ -2,6 +2,7 @@
 export { defineBackend, type FrameworkBackend } from "./backend.js";
 export { createFieldData, type FieldDataWithAliases } from "./field-data.js";
 export { field, type FieldOptions } from "./field-types.js";
+export { canonicalHeaderKey } from "./field-header.js";
 export { DurationError, formatGoDuration, parseDurationSecond, parseGoDuration } from "./go-duration.js";
 export { mergePatch, patchResource } from "./patch.js";
 export { definePath } from "./path.js";

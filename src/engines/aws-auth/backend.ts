@@ -5,6 +5,11 @@ import { defineBackend, type BackendSpec, type FrameworkBackend } from "../../fr
 import type { BackendConfig } from "../../logical/index.js";
 import { createAwsAuthClients } from "./clients.js";
 import type { AwsAuthContext } from "./context.js";
+import { configCertificatePath, listCertificatesPath } from "./path-config-certificate.js";
+import { configClientPath } from "./path-config-client.js";
+import { configIdentityPath } from "./path-config-identity.js";
+import { configRotateRootPath } from "./path-config-rotate-root.js";
+import { configStsPath, listStsPath } from "./path-config-sts.js";
 import { loginPath } from "./path-login.js";
 import { renewLogin } from "./renew.js";
 import { STORAGE } from "./storage-keys.js";
@@ -21,7 +26,16 @@ export function awsAuthBackendSpec(ctx: AwsAuthContext): BackendSpec {
   return {
     type: "credential",
     help: BACKEND_HELP,
-    paths: [loginPath(ctx)],
+    paths: [
+      loginPath(ctx),
+      configClientPath(ctx),
+      configCertificatePath(ctx),
+      listCertificatesPath(),
+      configStsPath(ctx),
+      listStsPath(),
+      configIdentityPath(),
+      configRotateRootPath(ctx),
+    ],
     specialPaths: {
       unauthenticated: ["login"],
       localStorage: [STORAGE.accessListPrefix],
