@@ -15,6 +15,8 @@ export interface Ec2Instance {
   launchTime: Date | undefined;
   /** The instance's EC2 tags (role tags are read from here). */
   tags: Record<string, string>;
+  /** The private DNS name (iam login's inferred_hostname metadata); "" or absent when unknown. */
+  privateDnsName?: string;
 }
 
 export interface Ec2Api {

@@ -1,7 +1,7 @@
 // The AWS auth method: EC2 instances log in with a signed identity document (ec2), any AWS
 // principal with a signed sts:GetCallerIdentity request (iam). One instance per mount; everything
 // stateful hangs off its context (clients, caches), never module scope.
-import { defineBackend, type BackendSpec, type FrameworkBackend } from "../../framework/index.js";
+import { defineBackend, KeyedLock, type BackendSpec, type FrameworkBackend } from "../../framework/index.js";
 import type { BackendConfig } from "../../logical/index.js";
 import { createAwsAuthClients } from "./clients.js";
 import type { AwsAuthContext } from "./context.js";
@@ -11,8 +11,11 @@ import { configIdentityPath } from "./path-config-identity.js";
 import { configRotateRootPath } from "./path-config-rotate-root.js";
 import { configStsPath, listStsPath } from "./path-config-sts.js";
 import { loginPath } from "./path-login.js";
+import { rolePaths } from "./path-role.js";
+import { roleTagPath } from "./path-role-tag.js";
 import { renewLogin } from "./renew.js";
 import { STORAGE } from "./storage-keys.js";
+import { startRoleStorageUpgrade } from "./storage-upgrade.js";
 
 const BACKEND_HELP = `The aws auth method authenticates AWS entities: EC2 instances with their signed
 instance identity document (auth_type "ec2"), and IAM users and roles with a signed
@@ -23,6 +26,9 @@ log in at "login".`;
 
 /** The method's declaration over a mount's context: every path, renewal and periodic work. */
 export function awsAuthBackendSpec(ctx: AwsAuthContext): BackendSpec {
+  // Per-role write locks, shared by the role paths and the storage upgrade.
+  const roleLocks = new KeyedLock();
+  let upgrade: AbortController | undefined;
   return {
     type: "credential",
     help: BACKEND_HELP,
@@ -35,6 +41,8 @@ export function awsAuthBackendSpec(ctx: AwsAuthContext): BackendSpec {
       listStsPath(),
       configIdentityPath(),
       configRotateRootPath(ctx),
+      ...rolePaths(ctx, roleLocks),
+      roleTagPath(ctx),
     ],
     specialPaths: {
       unauthenticated: ["login"],
@@ -42,11 +50,16 @@ export function awsAuthBackendSpec(ctx: AwsAuthContext): BackendSpec {
       sealWrapStorage: [STORAGE.clientConfig],
     },
     authRenew: (request) => renewLogin(ctx, request),
+    initialize: async (storage) => {
+      upgrade?.abort();
+      upgrade = await startRoleStorageUpgrade(ctx, storage, roleLocks);
+    },
     invalidate: (key) => {
       if (key === STORAGE.clientConfig || key.startsWith(STORAGE.stsPrefix)) ctx.clients.reset();
       return Promise.resolve();
     },
     clean: () => {
+      upgrade?.abort();
       ctx.clients.reset();
       return Promise.resolve();
     },

@@ -106,6 +106,7 @@ export function ec2InstanceOf(instance: Instance): Ec2Instance {
     iamInstanceProfileArn: instance.IamInstanceProfile?.Arn ?? "",
     launchTime: instance.LaunchTime,
     tags: tagsOf(instance.Tags),
+    privateDnsName: instance.PrivateDnsName ?? "",
   };
 }
 

@@ -34,7 +34,9 @@ function chooseMethod(data: LoginData): Method {
   const allEc2 = present("pkcs7") || (present("identity") && present("signature"));
   const iamNames = ["iam_http_request_method", "iam_request_url", "iam_request_body", "iam_request_headers"] as const;
   const anyIam = iamNames.some(present);
-  const allIam = iamNames.every(present);
+  // A presigned GET carries everything in its URL: iam_request_body may be left out (upstream's hasValuesForIamAuth).
+  const isGet = present("iam_http_request_method") && data.get("iam_http_request_method") === "GET";
+  const allIam = iamNames.every((name) => present(name) || (name === "iam_request_body" && isGet));
   if (anyEc2 && anyIam) return { error: "supplied auth values for both ec2 and iam auth types" };
   if (anyEc2) return allEc2 ? { method: "ec2" } : { error: "supplied some of the auth values for the ec2 auth type but not all" };
   if (anyIam) return allIam ? { method: "iam" } : { error: "supplied some of the auth values for the iam auth type but not all" };

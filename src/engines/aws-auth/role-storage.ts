@@ -1,102 +1,121 @@
-// Roles in storage, in the JSON layout of Vault's awsRoleEntry (storage version 3: list-valued
-// binds, role_id set), under `role/<lower-cased name>`.
+// Roles in storage, in the JSON layout of Vault's awsRoleEntry, under `role/<lower-cased name>`.
+// Reading applies upstream's in-memory upgrade (role-upgrade.ts), so callers always see a
+// version-3 role: list-valued binds, prefix binds spelled with a trailing `*`, a role_id, and the
+// pre-1.2 token settings folded into the token_* ones. The initialize-time upgrade persists it.
 import {
   emptyLegacyTokenParams,
   jsonCollection,
   tokenParamsFromStorage,
   tokenParamsToStorage,
+  upgradeStoredTokenParams,
 } from "../../framework/index.js";
 import { putJson, type Storage } from "../../logical/index.js";
 import type { AuthType, AwsAuthRole } from "./role-model.js";
+import { upgradeStoredBinds, type StoredBinds } from "./role-upgrade.js";
 import { STORAGE } from "./storage-keys.js";
+import { asObject, storedBool, storedInt, storedString, storedStrings, type JsonObject } from "./stored-json.js";
 
 /** The storage version this code writes (upstream's currentRoleStorageVersion). */
 export const ROLE_STORAGE_VERSION = 3;
 
-type Json = Readonly<Record<string, unknown>>;
-
-function strings(stored: Json, key: string): string[] {
-  const v = stored[key] ?? [];
-  if (!Array.isArray(v) || !v.every((s) => typeof s === "string")) throw new Error(`${key} is not a list of strings`);
-  return [...v];
+function nanos(stored: JsonObject, key: string): bigint {
+  return BigInt(storedInt(stored, key));
 }
 
-function text(stored: Json, key: string): string {
-  const v = stored[key] ?? "";
-  if (typeof v !== "string") throw new Error(`${key} is not a string`);
-  return v;
-}
-
-function flag(stored: Json, key: string): boolean {
-  const v = stored[key] ?? false;
-  if (typeof v !== "boolean") throw new Error(`${key} is not a boolean`);
-  return v;
-}
-
-function nanos(stored: Json, key: string): bigint {
-  const v = stored[key] ?? 0;
-  if (typeof v !== "number" || !Number.isInteger(v)) throw new Error(`${key} is not an integer`);
-  return BigInt(v);
-}
-
-/** Vault's JSON → the role. Legacy singular binds are folded into their lists. */
-export function roleFromStorage(value: unknown): AwsAuthRole {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error("not a JSON object");
-  const s = value as Json;
-  const list = (key: string, legacyKey: string): string[] => {
-    const values = strings(s, key);
-    const single = text(s, legacyKey);
-    return single !== "" && values.length === 0 ? [single] : values;
-  };
-  const authType = text(s, "auth_type");
+/** The binds exactly as stored: the lists and the pre-list singular fields. */
+function storedBinds(s: JsonObject): StoredBinds {
   return {
-    roleId: text(s, "role_id"),
-    authType: (authType === "" ? "ec2" : authType) as AuthType,
-    boundAmiIds: list("bound_ami_id_list", "bound_ami_id"),
-    boundAccountIds: list("bound_account_id_list", "bound_account_id"),
-    boundEc2InstanceIds: strings(s, "bound_ec2_instance_id_list"),
-    boundIamPrincipalArns: list("bound_iam_principal_arn_list", "bound_iam_principal_arn"),
-    boundIamPrincipalIds: list("bound_iam_principal_id_list", "bound_iam_principal_id"),
-    boundIamRoleArns: list("bound_iam_role_arn_list", "bound_iam_role_arn"),
-    boundIamInstanceProfileArns: list("bound_iam_instance_profile_arn_list", "bound_iam_instance_profile_arn"),
-    boundRegions: list("bound_region_list", "bound_region"),
-    boundSubnetIds: list("bound_subnet_id_list", "bound_subnet_id"),
-    boundVpcIds: list("bound_vpc_id_list", "bound_vpc_id"),
-    inferredEntityType: text(s, "inferred_entity_type"),
-    inferredAwsRegion: text(s, "inferred_aws_region"),
-    resolveAwsUniqueIds: flag(s, "resolve_aws_unique_ids"),
-    roleTag: text(s, "role_tag"),
-    allowInstanceMigration: flag(s, "allow_instance_migration"),
-    disallowReauthentication: flag(s, "disallow_reauthentication"),
-    hmacKey: text(s, "hmac_key"),
-    version: typeof s["version"] === "number" ? s["version"] : 0,
-    token: tokenParamsFromStorage(s),
+    authType: storedString(s, "auth_type"),
+    roleId: storedString(s, "role_id"),
+    boundAmiIds: storedStrings(s, "bound_ami_id_list"),
+    boundAccountIds: storedStrings(s, "bound_account_id_list"),
+    boundEc2InstanceIds: storedStrings(s, "bound_ec2_instance_id_list"),
+    boundIamPrincipalArns: storedStrings(s, "bound_iam_principal_arn_list"),
+    boundIamPrincipalIds: storedStrings(s, "bound_iam_principal_id_list"),
+    boundIamRoleArns: storedStrings(s, "bound_iam_role_arn_list"),
+    boundIamInstanceProfileArns: storedStrings(s, "bound_iam_instance_profile_arn_list"),
+    boundRegions: storedStrings(s, "bound_region_list"),
+    boundSubnetIds: storedStrings(s, "bound_subnet_id_list"),
+    boundVpcIds: storedStrings(s, "bound_vpc_id_list"),
     legacy: {
-      ...emptyLegacyTokenParams(),
-      policies: strings(s, "policies"),
-      ttl: nanos(s, "ttl"),
-      maxTtl: nanos(s, "max_ttl"),
-      period: nanos(s, "period"),
+      boundAmiId: storedString(s, "bound_ami_id"),
+      boundAccountId: storedString(s, "bound_account_id"),
+      boundIamPrincipalArn: storedString(s, "bound_iam_principal_arn"),
+      boundIamPrincipalId: storedString(s, "bound_iam_principal_id"),
+      boundIamRoleArn: storedString(s, "bound_iam_role_arn"),
+      boundIamInstanceProfileArn: storedString(s, "bound_iam_instance_profile_arn"),
+      boundRegion: storedString(s, "bound_region"),
+      boundSubnetId: storedString(s, "bound_subnet_id"),
+      boundVpcId: storedString(s, "bound_vpc_id"),
     },
   };
 }
 
-/** The role → Vault's JSON (every key upstream writes, singular legacy binds left out). */
+/** The `version` member of a stored role (0 for roles written before Vault tracked it). */
+export function storedRoleVersion(value: unknown): number {
+  return storedInt(asObject(value), "version");
+}
+
+/** Vault's JSON (any storage version) → the role, upgraded in memory to version 3. */
+export function roleFromStorage(value: unknown): AwsAuthRole {
+  const s = asObject(value);
+  const binds = upgradeStoredBinds(storedBinds(s), storedInt(s, "version"));
+  const legacy = {
+    ...emptyLegacyTokenParams(),
+    policies: storedStrings(s, "policies"),
+    ttl: nanos(s, "ttl"),
+    maxTtl: nanos(s, "max_ttl"),
+    period: nanos(s, "period"),
+  };
+  return {
+    roleId: binds.roleId,
+    authType: (binds.authType === "iam" ? "iam" : "ec2") satisfies AuthType,
+    boundAmiIds: binds.boundAmiIds,
+    boundAccountIds: binds.boundAccountIds,
+    boundEc2InstanceIds: binds.boundEc2InstanceIds,
+    boundIamPrincipalArns: binds.boundIamPrincipalArns,
+    boundIamPrincipalIds: binds.boundIamPrincipalIds,
+    boundIamRoleArns: binds.boundIamRoleArns,
+    boundIamInstanceProfileArns: binds.boundIamInstanceProfileArns,
+    boundRegions: binds.boundRegions,
+    boundSubnetIds: binds.boundSubnetIds,
+    boundVpcIds: binds.boundVpcIds,
+    inferredEntityType: storedString(s, "inferred_entity_type"),
+    inferredAwsRegion: storedString(s, "inferred_aws_region"),
+    resolveAwsUniqueIds: storedBool(s, "resolve_aws_unique_ids"),
+    roleTag: storedString(s, "role_tag"),
+    allowInstanceMigration: storedBool(s, "allow_instance_migration"),
+    disallowReauthentication: storedBool(s, "disallow_reauthentication"),
+    hmacKey: storedString(s, "hmac_key"),
+    version: ROLE_STORAGE_VERSION,
+    // Upstream folds the pre-1.2 values in on every load without persisting them.
+    token: upgradeStoredTokenParams(tokenParamsFromStorage(s), legacy),
+    legacy,
+  };
+}
+
+/** Go's encoding of a nil slice is null; keep that for lists nothing ever set. */
+const list = (values: readonly string[]): string[] | null => (values.length === 0 ? null : [...values]);
+
+/**
+ * The role → Vault's JSON: every member awsRoleEntry marshals (durations as integer
+ * nanoseconds), the omitempty singular binds left out.
+ */
 export function roleToStorage(role: AwsAuthRole): Record<string, unknown> {
   return {
     ...tokenParamsToStorage(role.token),
     role_id: role.roleId,
     auth_type: role.authType,
-    bound_ami_id_list: role.boundAmiIds,
-    bound_account_id_list: role.boundAccountIds,
-    bound_ec2_instance_id_list: role.boundEc2InstanceIds,
-    bound_iam_principal_arn_list: role.boundIamPrincipalArns,
-    bound_iam_principal_id_list: role.boundIamPrincipalIds,
-    bound_iam_role_arn_list: role.boundIamRoleArns,
-    bound_iam_instance_profile_arn_list: role.boundIamInstanceProfileArns,
-    bound_region_list: role.boundRegions,
-    bound_subnet_id_list: role.boundSubnetIds,
-    bound_vpc_id_list: role.boundVpcIds,
+    bound_ami_id_list: list(role.boundAmiIds),
+    bound_account_id_list: list(role.boundAccountIds),
+    bound_ec2_instance_id_list: list(role.boundEc2InstanceIds),
+    bound_iam_principal_arn_list: list(role.boundIamPrincipalArns),
+    bound_iam_principal_id_list: list(role.boundIamPrincipalIds),
+    bound_iam_role_arn_list: list(role.boundIamRoleArns),
+    bound_iam_instance_profile_arn_list: list(role.boundIamInstanceProfileArns),
+    bound_region_list: list(role.boundRegions),
+    bound_subnet_id_list: list(role.boundSubnetIds),
+    bound_vpc_id_list: list(role.boundVpcIds),
     inferred_entity_type: role.inferredEntityType,
     inferred_aws_region: role.inferredAwsRegion,
     resolve_aws_unique_ids: role.resolveAwsUniqueIds,
@@ -108,15 +127,21 @@ export function roleToStorage(role: AwsAuthRole): Record<string, unknown> {
     ttl: Number(role.legacy.ttl),
     max_ttl: Number(role.legacy.maxTtl),
     period: Number(role.legacy.period),
-    policies: role.legacy.policies,
+    policies: list(role.legacy.policies),
   };
 }
 
 const roles = jsonCollection(STORAGE.rolePrefix, roleFromStorage);
+const rawRoles = jsonCollection(STORAGE.rolePrefix, (value: unknown) => value);
 
 /** Role names are case-insensitive: stored lower-cased, as upstream does. */
 export function readRole(storage: Storage, name: string): Promise<AwsAuthRole | undefined> {
   return roles.get(storage, name.toLowerCase());
+}
+
+/** The stored JSON as it is, for the storage upgrade (which needs the stored version). */
+export function readRawRole(storage: Storage, name: string): Promise<unknown> {
+  return rawRoles.get(storage, name.toLowerCase());
 }
 
 export function writeRole(storage: Storage, name: string, role: AwsAuthRole): Promise<void> {
