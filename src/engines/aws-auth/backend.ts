@@ -5,6 +5,8 @@ import { defineBackend, KeyedLock, type BackendSpec, type FrameworkBackend } fro
 import type { BackendConfig } from "../../logical/index.js";
 import { createAwsAuthClients } from "./clients.js";
 import type { AwsAuthContext } from "./context.js";
+import { verifyRoleTagForDenyList } from "./deny-list-tag-check.js";
+import { listsFeature } from "./lists-feature.js";
 import { configCertificatePath, listCertificatesPath } from "./path-config-certificate.js";
 import { configClientPath } from "./path-config-client.js";
 import { configIdentityPath } from "./path-config-identity.js";
@@ -29,6 +31,7 @@ export function awsAuthBackendSpec(ctx: AwsAuthContext): BackendSpec {
   // Per-role write locks, shared by the role paths and the storage upgrade.
   const roleLocks = new KeyedLock();
   let upgrade: AbortController | undefined;
+  const lists = listsFeature(ctx, verifyRoleTagForDenyList);
   return {
     type: "credential",
     help: BACKEND_HELP,
@@ -43,6 +46,7 @@ export function awsAuthBackendSpec(ctx: AwsAuthContext): BackendSpec {
       configRotateRootPath(ctx),
       ...rolePaths(ctx, roleLocks),
       roleTagPath(ctx),
+      ...lists.paths,
     ],
     specialPaths: {
       unauthenticated: ["login"],
@@ -50,6 +54,8 @@ export function awsAuthBackendSpec(ctx: AwsAuthContext): BackendSpec {
       sealWrapStorage: [STORAGE.clientConfig],
     },
     authRenew: (request) => renewLogin(ctx, request),
+    // Tidy of the access and deny lists, at most once an hour.
+    periodic: (request) => lists.periodic(request),
     initialize: async (storage) => {
       upgrade?.abort();
       upgrade = await startRoleStorageUpgrade(ctx, storage, roleLocks);
@@ -58,10 +64,10 @@ export function awsAuthBackendSpec(ctx: AwsAuthContext): BackendSpec {
       if (key === STORAGE.clientConfig || key.startsWith(STORAGE.stsPrefix)) ctx.clients.reset();
       return Promise.resolve();
     },
-    clean: () => {
+    clean: async () => {
       upgrade?.abort();
       ctx.clients.reset();
-      return Promise.resolve();
+      await lists.clean();
     },
   };
 }

@@ -1,8 +1,9 @@
 // The identity access list (instances that logged in; local storage) and the role-tag deny list,
 // in Vault's layout: `whitelist/identity/<instance_id>` and `blacklist/roletag/<base64 tag>`,
 // times as Go's time.Time JSON.
-import { jsonCollection } from "../../framework/index.js";
-import { putJson, type Storage } from "../../logical/index.js";
+import { jsonCollection, StoredValueError } from "../../framework/index.js";
+import { getJson, putJson, type Storage } from "../../logical/index.js";
+import { goTimeJson } from "./go-time.js";
 import { asObject, storedBool, storedString, storedTime } from "./stored-json.js";
 import { STORAGE } from "./storage-keys.js";
 
@@ -23,7 +24,7 @@ export interface DenyListEntry {
 }
 
 /** Go marshals time.Time as RFC 3339 with nanoseconds; JS dates carry milliseconds. */
-const goTime = (d: Date): string => d.toISOString().replace(/\.000Z$/, "Z");
+const goTime = goTimeJson;
 
 export const accessList = jsonCollection(STORAGE.accessListPrefix, (value): AccessListEntry => {
   const o = asObject(value);
@@ -51,10 +52,12 @@ export function accessListEntryToStorage(e: AccessListEntry): Record<string, unk
   };
 }
 
-export const denyList = jsonCollection(STORAGE.denyListPrefix, (value): DenyListEntry => {
+function denyListEntryFromStorage(value: unknown): DenyListEntry {
   const o = asObject(value);
   return { creationTime: storedTime(o, "creation_time"), expirationTime: storedTime(o, "expiration_time") };
-});
+}
+
+export const denyList = jsonCollection(STORAGE.denyListPrefix, denyListEntryFromStorage);
 
 export function denyListEntryToStorage(e: DenyListEntry): Record<string, unknown> {
   return { creation_time: goTime(e.creationTime), expiration_time: goTime(e.expirationTime) };
@@ -64,7 +67,38 @@ export function writeAccessListEntry(storage: Storage, instanceId: string, entry
   return putJson(storage, accessList.key(instanceId), accessListEntryToStorage(entry), false);
 }
 
+/**
+ * The deny list's storage key of a role tag: the standard base64 of its bytes. Upstream does not
+ * escape the "/" base64 may contain, so such a key nests one level deeper; keys are built here
+ * rather than with `denyList.key` (which refuses "/") so they stay exactly Vault's.
+ */
+export function denyListKey(tag: string | Uint8Array): string {
+  const bytes = typeof tag === "string" ? Buffer.from(tag, "utf8") : Buffer.from(tag);
+  return STORAGE.denyListPrefix + bytes.toString("base64");
+}
+
+/** The deny-list entry of a role tag (as given, not base64), or undefined. */
+export async function readDenyListEntry(storage: Storage, tag: string | Uint8Array): Promise<DenyListEntry | undefined> {
+  const key = denyListKey(tag);
+  const raw = await getJsonChecked(storage, key);
+  if (raw === undefined) return undefined;
+  try {
+    return denyListEntryFromStorage(raw);
+  } catch (error) {
+    throw new StoredValueError(key, error instanceof Error ? error.message : String(error));
+  }
+}
+
 /** `tag` is the base64 form of the role tag, the deny list's storage name. */
 export function writeDenyListEntry(storage: Storage, base64Tag: string, entry: DenyListEntry): Promise<void> {
-  return putJson(storage, denyList.key(base64Tag), denyListEntryToStorage(entry), false);
+  return putJson(storage, STORAGE.denyListPrefix + base64Tag, denyListEntryToStorage(entry), false);
+}
+
+async function getJsonChecked(storage: Storage, key: string): Promise<unknown> {
+  try {
+    return await getJson(storage, key);
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new StoredValueError(key, error.message);
+    throw error;
+  }
 }
