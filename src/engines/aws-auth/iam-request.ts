@@ -121,9 +121,17 @@ export function checkAllowedHeaders(headers: HttpHeaders, allowed: readonly stri
   return undefined;
 }
 
+/**
+ * Every presigned URL carries X-Amz-Expires (it can only shorten the signature's life). Upstream's
+ * list lacks it, so there a presigned GET fails once config/client exists unless the operator adds
+ * it to allowed_sts_header_values; it is allowed here for query parameters (not headers).
+ */
+const PRESIGN_QUERY_PARAMS: readonly string[] = ["X-Amz-Expires"];
+
 /** validateAllowedSTSQueryValues: the same for a presigned GET's query parameters (names as written). */
 export function checkAllowedQuery(query: GoQuery, allowed: readonly string[]): string | undefined {
   for (const key of query.values.keys()) {
+    if (PRESIGN_QUERY_PARAMS.includes(key)) continue;
     if (isAmz(canonicalAmz(key)) && !DEFAULT_ALLOWED_STS_HEADERS.includes(key) && !allowed.includes(key)) {
       return `invalid request query param: ${quoteless(key)}`;
     }

@@ -224,13 +224,18 @@ export async function submitCallerIdentityRequest(
     const wait = backoffMs(n, limits, answer);
     const fits = Date.now() - started + wait + limits.attemptMs <= limits.budgetMs;
     if (n >= maxRetries || !fits) {
-      const what = answer === undefined ? `: ${failureText(failure)}` : "";
+      // Beyond upstream's text: what the last attempt met, so the refusal says why.
+      const what = answer === undefined ? `: ${failureText(failure)}` : ` (last answer: HTTP ${answer.status})`;
       throw new StsForwardError(`error making request: ${request.method} ${url.origin}${url.pathname} giving up after ${n + 1} attempt(s)${what}`);
     }
     await sleep(wait, signal);
   }
-  // Upstream checks the type first, so a redirect or an HTML error page is simply "invalid".
-  if (answer.contentType !== "text/xml") throw new StsForwardError(INVALID_RESPONSE);
+  // Upstream checks the type first, so a redirect or an HTML error page is "invalid" and its body
+  // is never repeated; beyond upstream the text says what was wrong with the answer.
+  if (answer.contentType !== "text/xml") {
+    const type = answer.contentType === undefined ? "no Content-Type" : `Content-Type ${JSON.stringify(answer.contentType.slice(0, 100))}`;
+    throw new StsForwardError(`${INVALID_RESPONSE} (STS answered HTTP ${answer.status} with ${type}, expected "text/xml")`);
+  }
   if (answer.status !== 200) throw new StsForwardError(`received error code ${answer.status} from STS: ${redact(answer.body, request)}`);
   const identity = parseCallerIdentityResponse(answer.body);
   if (identity === undefined) throw new StsForwardError("error parsing STS response");

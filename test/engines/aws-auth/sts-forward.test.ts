@@ -105,7 +105,9 @@ describe("submitCallerIdentityRequest", () => {
       res.writeHead(302, { Location: `${endpoint}/elsewhere`, "Content-Type": "text/html" });
       res.end();
     };
-    expect(await failure(submitCallerIdentityRequest(request(), endpoint, 2, undefined, FAST))).toBe("body of GetCallerIdentity is invalid");
+    expect(await failure(submitCallerIdentityRequest(request(), endpoint, 2, undefined, FAST))).toBe(
+      'body of GetCallerIdentity is invalid (STS answered HTTP 302 with Content-Type "text/html", expected "text/xml")',
+    );
     expect(seen.map((s) => s.url)).toEqual(["/"]);
     reply = xml(307, IDENTITY_XML);
     expect(await failure(submitCallerIdentityRequest(request(), endpoint, 2, undefined, FAST))).toMatch(/^received error code 307 from STS: /);
@@ -113,9 +115,9 @@ describe("submitCallerIdentityRequest", () => {
 
   it("refuses a wrong content type, a non-200 status and a body that is not a GetCallerIdentityResponse", async () => {
     reply = xml(200, IDENTITY_XML, "application/xml");
-    expect(await failure(submitCallerIdentityRequest(request(), endpoint, 0, undefined, FAST))).toBe("body of GetCallerIdentity is invalid");
-    reply = xml(200, IDENTITY_XML, "text/html");
-    expect(await failure(submitCallerIdentityRequest(request(), endpoint, 0, undefined, FAST))).toBe("body of GetCallerIdentity is invalid");
+    expect(await failure(submitCallerIdentityRequest(request(), endpoint, 0, undefined, FAST))).toMatch(/^body of GetCallerIdentity is invalid \(STS answered HTTP 200 with Content-Type "application\/xml"/);
+    reply = xml(200, IDENTITY_XML, "text/xml; charset=utf-8");
+    expect(await failure(submitCallerIdentityRequest(request(), endpoint, 0, undefined, FAST))).toMatch(/^body of GetCallerIdentity is invalid/);
     reply = xml(403, "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code></Error></ErrorResponse>");
     expect(await failure(submitCallerIdentityRequest(request(), endpoint, 0, undefined, FAST))).toBe(
       "received error code 403 from STS: <ErrorResponse><Error><Code>SignatureDoesNotMatch</Code></Error></ErrorResponse>",
