@@ -17,7 +17,7 @@ import type { AwsAuthContext } from "./context.js";
 import { checkEc2Binds } from "./ec2-binds.js";
 import { verifiedIdentityDocument } from "./ec2-document-verification.js";
 import { ec2IdentitySettings, selectMetadata, type Ec2IdentitySettings } from "./ec2-identity-config.js";
-import type { IdentityDocument } from "./ec2-identity-document.js";
+import type { IdentityDocument } from "./identity-document/index.js";
 import { runningInstance } from "./ec2-instance.js";
 import { MAX_NONCE_LENGTH, REAUTH_DISABLED_NONCE, reauthRefusal } from "./ec2-reauth.js";
 import { roleTagLogin, type RoleTagGrant } from "./ec2-role-tag-login.js";

@@ -1,38 +1,38 @@
 // An in-process aws auth mount for ec2 login tests: in-memory storage, a settable clock, and AWS
 // clients answering from fixture instances and instance profiles instead of EC2/IAM.
-import { createHmac, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { defineBackend, emptyLegacyTokenParams, emptyTokenParams, type FrameworkBackend } from "../../../src/framework/index.js";
-import { InmemStorage, StaticSystemView, newRequest, type Logger, type Request, type Response } from "../../../src/logical/index.js";
-import type { AwsAuthClients, Ec2Instance, IamInstanceProfile } from "../../../src/engines/aws-auth/aws-api.js";
-import { awsAuthBackendSpec } from "../../../src/engines/aws-auth/backend.js";
-import { certificates } from "../../../src/engines/aws-auth/config-storage.js";
-import type { AwsAuthContext } from "../../../src/engines/aws-auth/context.js";
-import type { AwsAuthRole } from "../../../src/engines/aws-auth/role-model.js";
-import { writeRole } from "../../../src/engines/aws-auth/role-storage.js";
+import { createHmac } from "node:crypto";
+import { defineBackend, emptyLegacyTokenParams, emptyTokenParams, type FrameworkBackend } from "../../../../src/framework/index.js";
+import { InmemStorage, StaticSystemView, newRequest, type Logger, type Request, type Response } from "../../../../src/logical/index.js";
+import type { AwsAuthClients, Ec2Instance, IamInstanceProfile } from "../../../../src/engines/aws-auth/aws-api.js";
+import { awsAuthBackendSpec } from "../../../../src/engines/aws-auth/backend.js";
+import { certificates } from "../../../../src/engines/aws-auth/config-storage.js";
+import type { AwsAuthContext } from "../../../../src/engines/aws-auth/context.js";
+import type { AwsAuthRole } from "../../../../src/engines/aws-auth/role-model.js";
+import { writeRole } from "../../../../src/engines/aws-auth/role-storage.js";
+import { ec2IdentityDocument, type Ec2IdentitySigner } from "../../../helpers/ec2-identity.js";
+
+/** How the document is sent: identity + signature, or as `pkcs7` signed with DSA or RSA-2048. */
+export type DocumentForm = "identity" | "pkcs7" | "rsa2048";
+
+/** The login parameters carrying `doc`, signed by `signer` in `form`. */
+export function signedBody(signer: Ec2IdentitySigner, doc: Doc, form: DocumentForm = "identity"): Record<string, string> {
+  const text = ec2IdentityDocument({ ...doc });
+  if (form === "pkcs7") return { pkcs7: signer.pkcs7Dsa(text) };
+  if (form === "rsa2048") return { pkcs7: signer.pkcs7Rsa2048(text) };
+  return { identity: signer.identity(text), signature: signer.signature(text) };
+}
+
+/** Registers the signer's certificates as an operator would through config/certificate. */
+export async function registerSigner(storage: InmemStorage, signer: Ec2IdentitySigner): Promise<void> {
+  await certificates.put(storage, "dsa", { aws_public_cert: signer.certificates.dsa, type: "pkcs7" });
+  await certificates.put(storage, "rsa2048", { aws_public_cert: signer.certificates.rsa2048, type: "pkcs7" });
+  await certificates.put(storage, "identity", { aws_public_cert: signer.certificates.rsaIdentity, type: "identity" });
+}
 
 export const silent: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, named: () => silent };
 export const HOUR = 3_600_000_000_000n;
 export const ACCOUNT = "123456789012";
 export const REGION = "us-east-1";
-
-/** An RSA key and a self-signed certificate for it, as an operator registers with config/certificate type identity. */
-export function identitySigner(): { key: KeyObject; certPem: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), "ec2-signer-"));
-  try {
-    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const keyFile = path.join(dir, "key.pem");
-    const certFile = path.join(dir, "cert.pem");
-    execFileSync("sh", ["-c", `cat > ${keyFile}`], { input: privateKey.export({ type: "pkcs8", format: "pem" }) });
-    execFileSync("openssl", ["req", "-x509", "-key", keyFile, "-out", certFile, "-subj", "/CN=ec2-login-test", "-days", "2"], { stdio: "ignore" });
-    return { key: privateKey, certPem: readFileSync(certFile, "utf8") };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 export interface Doc {
   instanceId: string;
@@ -106,12 +106,12 @@ export interface Mount {
   ec2Calls: { region: string; accountId: string }[];
   setNow(d: Date): void;
   putRole(name: string, role: AwsAuthRole): Promise<void>;
-  /** The login body for `doc`, identity + signature form. */
-  body(doc: Doc, extra?: Record<string, unknown>): Record<string, unknown>;
+  /** The login body for `doc` (identity + signature unless `form` says otherwise). */
+  body(doc: Doc, extra?: Record<string, unknown>, form?: DocumentForm): Record<string, unknown>;
   call(operation: Request["operation"], data: Record<string, unknown>, more?: Partial<Request>): Promise<Response | undefined>;
 }
 
-export async function newMount(signer: { key: KeyObject; certPem: string }, maxLeaseTtl = 48n * HOUR): Promise<Mount> {
+export async function newMount(signer: Ec2IdentitySigner, maxLeaseTtl = 48n * HOUR): Promise<Mount> {
   const storage = new InmemStorage();
   const instances = new Map<string, Ec2Instance>();
   const profiles = new Map<string, IamInstanceProfile>();
@@ -139,7 +139,7 @@ export async function newMount(signer: { key: KeyObject; certPem: string }, maxL
   const system = new StaticSystemView({ maxLeaseTtl });
   const ctx: AwsAuthContext = { system, logger: silent, clients, storage, now: () => now };
   const backend = defineBackend(awsAuthBackendSpec(ctx), { storage, system, logger: silent, backendUuid: "u", config: {} });
-  await certificates.put(storage, "test", { aws_public_cert: signer.certPem, type: "identity" });
+  await registerSigner(storage, signer);
   return {
     backend,
     storage,
@@ -150,10 +150,7 @@ export async function newMount(signer: { key: KeyObject; certPem: string }, maxL
       now = d;
     },
     putRole: (name, role) => writeRole(storage, name, role),
-    body: (doc, extra = {}) => {
-      const identity = Buffer.from(JSON.stringify({ ...doc, architecture: "x86_64", instanceType: "t3.micro" }));
-      return { identity: identity.toString("base64"), signature: sign("sha256", identity, signer.key).toString("base64"), ...extra };
-    },
+    body: (doc, extra = {}, form = "identity") => ({ ...signedBody(signer, doc, form), ...extra }),
     call: (operation, data, more = {}) =>
       backend.handleRequest(newRequest({ operation, path: "login", storage, data, connection: { remoteAddr: "10.0.0.5", remotePort: 1234, peerCertificates: [] }, ...more })),
   };

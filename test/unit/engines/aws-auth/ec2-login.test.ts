@@ -1,12 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { CodedError } from "../../../src/logical/index.js";
-import { accessList, writeDenyListEntry } from "../../../src/engines/aws-auth/list-storage.js";
-import { putJson } from "../../../src/logical/index.js";
-import { ACCOUNT, HOUR, defaultDoc, defaultInstance, ec2Role, identitySigner, newMount, roleTagValue, type Doc, type Mount } from "./ec2-fixtures.js";
+import { CodedError, newRequest } from "../../../../src/logical/index.js";
+import { accessList, writeDenyListEntry } from "../../../../src/engines/aws-auth/list-storage.js";
+import { putJson } from "../../../../src/logical/index.js";
+import { ec2IdentitySigner, type Ec2IdentitySigner } from "../../../helpers/ec2-identity.js";
+import { ACCOUNT, HOUR, defaultDoc, defaultInstance, ec2Role, newMount, roleTagValue, type Doc, type Mount } from "./ec2-fixtures.js";
 
-let signer: ReturnType<typeof identitySigner>;
-beforeAll(() => {
-  signer = identitySigner();
+let signer: Ec2IdentitySigner;
+beforeAll(async () => {
+  signer = await ec2IdentitySigner();
 });
 
 const errorOf = (r: unknown): unknown => (r as { data?: { error?: unknown } } | undefined)?.data?.error;
@@ -34,6 +35,23 @@ describe("ec2 login: first login and token", () => {
     expect(entry).toMatchObject({ role: "web", clientNonce: auth?.metadata["nonce"], disallowReauthentication: false, pendingTime: "2026-01-01T00:00:00Z" });
     // The entry lives as long as the longest max TTL: the mount's 48h beats the role's 10h.
     expect(entry?.expirationTime.toISOString()).toBe("2026-02-03T00:00:00.000Z");
+  });
+
+  it.each(["pkcs7", "rsa2048"] as const)("accepts the document as %s, verified against the registered pkcs7 certificates", async (form) => {
+    const m = await mountWith();
+    const resp = await m.call("update", m.body(defaultDoc(), { role: "web" }, form));
+    expect(errorOf(resp)).toBeUndefined();
+    expect(resp?.auth?.internalData["instance_id"]).toBe("i-0123456789abcdef0");
+  });
+
+  it("refuses a document signed by an unregistered key", async () => {
+    const m = await mountWith();
+    const stranger = await ec2IdentitySigner("stranger");
+    const text = JSON.stringify(defaultDoc());
+    expect(errorOf(await m.call("update", { role: "web", pkcs7: stranger.pkcs7Dsa(text) }))).toBe("failed to verify the signature: pkcs7: No certificate for signer");
+    expect(errorOf(await m.call("update", { role: "web", identity: stranger.identity(text), signature: stranger.signature(text) }))).toBe(
+      "instance identity verification using SHA256 RSA signature is unsuccessful",
+    );
   });
 
   it("defaults the role to the AMI ID and looks roles up case-insensitively", async () => {
@@ -200,7 +218,7 @@ describe("ec2 login: document input", () => {
     const body = m.body(defaultDoc(), { role: "web" });
     const other = m.body({ ...defaultDoc(), instanceId: "i-x" });
     const forged = await m.call("update", { ...body, signature: other["signature"] });
-    expect(errorOf(forged)).toMatch(/^failed to verify the instance identity document using the SHA256 RSA digest/);
+    expect(errorOf(forged)).toBe("instance identity verification using SHA256 RSA signature is unsuccessful");
     expect(JSON.stringify(forged)).not.toContain(String(other["signature"]));
     expect(errorOf(await m.call("update", { ...body, identity: "not base64!" }))).toBe("failed to base64 decode the instance identity document");
     expect(errorOf(await m.call("update", { ...body, signature: "@@@@" }))).toBe("failed to base64 decode the SHA256 RSA signature of the instance identity document");
@@ -223,6 +241,17 @@ describe("ec2 login: role tags", () => {
     expect(auth?.policies).toEqual(["dev"]);
     expect(auth?.lease.maxTtl).toBe(HOUR);
     expect(auth?.metadata["role_tag_max_ttl"]).toBe("1h0m0s");
+  });
+
+  it("accepts a tag issued by role/<role>/tag", async () => {
+    const m = await mountWith(tagRole);
+    const issued = await m.backend.handleRequest(newRequest({ operation: "update", path: "role/web/tag", storage: m.storage, data: { policies: "prod", max_ttl: "2h" } }));
+    const value = (issued?.data as { tag_value?: string } | undefined)?.tag_value ?? "";
+    expect((issued?.data as { tag_key?: string } | undefined)?.tag_key).toBe("VaultRole");
+    m.instances.set("i-0123456789abcdef0", tagged(value));
+    const auth = (await m.call("update", m.body(defaultDoc(), { role: "web" })))?.auth;
+    expect(auth?.policies).toEqual(["prod"]);
+    expect(auth?.lease.maxTtl).toBe(2n * HOUR);
   });
 
   it("lets d=true disallow reauthentication", async () => {
