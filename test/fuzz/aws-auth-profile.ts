@@ -162,7 +162,13 @@ const PROBLEMS: RegExp[] = [
   /^entry not found for ".*"$/s,
   /^(failed to verify the role tag and parse it|role entry not found)$/,
   // role: the texts of pathRoleCreateUpdate about combinations of settings.
-  /^role is bound to /,
+  // sdk tokenutil/parseutil's text for a token_bound_cidrs item (upstream names no field either).
+  /^error parsing address ".*": /s,
+  /^at least one bound parameter should be specified on the role$/,
+  /^unable to resolve ARN .* to internal ID: /s,
+  // config/*: upstream's texts about the certificate and the stored client config.
+  /^invalid certificate; /,
+  /^can't update client config because it's unset$/,
   /not supported in Vault community edition$/,
   // sdk authmetadata's texts (config/identity's iam_metadata / ec2_metadata).
   /contains default - default can't be used in combination with other fields$/,
@@ -282,6 +288,29 @@ async function fuzzProfileOf(): Promise<FuzzProfile> {
       // lists and tidy
       safety_buffer: ["72h", "1s", 259200],
     },
+    bodies: {
+      "login$": [
+        iamLoginBody("AKIAFUZZDEPLOY"),
+        iamLoginBody("AKIAFUZZDEPLOY", "web-role"),
+        iamLoginBody("ASIAFUZZINSTANCE"),
+        iamLoginBody("ASIAFUZZINSTANCE", "deploy"),
+        iamLoginBody("AKIAFUZZOTHER", "deploy"),
+        { ...iamLoginBody("AKIAFUZZDEPLOY"), iam_http_request_method: "GET", iam_request_url: b64(presignedUrl("AKIAFUZZDEPLOY")), iam_request_body: "" },
+        { pkcs7, nonce: "fuzz-nonce-0001" },
+        { role: "tagged", pkcs7: signer.pkcs7Rsa2048(document), nonce: "fuzz-nonce-0002" },
+        { identity: signer.identity(document), signature: signer.signature(document) },
+        { role: AMI, identity: signer.identity(foreignDocument), signature: signer.signature(foreignDocument) },
+      ],
+      "role/(?<role>\\w(([\\w-.]+)?\\w)?)": [
+        { auth_type: "iam", bound_iam_principal_arn: DEPLOY_USER },
+        { auth_type: "iam", bound_iam_principal_arn: WEB_ROLE, inferred_entity_type: "ec2_instance", inferred_aws_region: REGION, bound_vpc_id: "vpc-0fuzz" },
+        { auth_type: "iam", bound_iam_principal_arn: `arn:aws:iam::${OTHER_ACCOUNT}:role/stranger`, resolve_aws_unique_ids: true },
+        { auth_type: "ec2", bound_ami_id: AMI, role_tag: "VaultRole" },
+        { auth_type: "ec2", bound_iam_role_arn: WEB_ROLE, bound_subnet_id: "subnet-0fuzz", allow_instance_migration: true },
+      ],
+    },
+    // Logins and roles carry most of the method's logic: sent about as often as all config paths together.
+    weights: { "login$": 24, "role/(?<role>\\w(([\\w-.]+)?\\w)?)": 12 },
     layouts: LAYOUTS,
     problems: PROBLEMS,
     secretsOf: (key, stored) => {

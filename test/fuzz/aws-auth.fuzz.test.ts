@@ -25,7 +25,7 @@ describe("fuzz: aws-auth, in process", () => {
 
   it("answers every input without a 5xx, names the problem, stores only what reads back, and shows no secret", async () => {
     const profile = await awsAuthProfile();
-    const options = fuzzOptions({ numRuns: 100, maxSteps: 25 });
+    const options = fuzzOptions({ numRuns: 200, maxSteps: 25 });
     const started = Date.now();
     const coverage = await fuzzProfile(profile, options);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -59,6 +59,9 @@ describe("fuzz: aws-auth, in process", () => {
     expect(deploy?.auth?.policies).toContain("dev");
     const instance = await session.request("write", "login", iamLoginBody("ASIAFUZZINSTANCE"));
     expect(instance?.auth).toBeDefined();
+    // Found by this fuzzer: a role name with "/" was a 500 (storage key error), now not found as upstream.
+    const slashed = await session.request("write", "login", iamLoginBody("AKIAFUZZDEPLOY", "a/b"));
+    expect(slashed?.data?.["error"]).toBe("entry for role a/b not found");
     await session.request("write", "tidy/identity-accesslist", { safety_buffer: "1s" });
     await session.request("write", "tidy/roletag-denylist", { safety_buffer: "1s" });
   }, 60_000);

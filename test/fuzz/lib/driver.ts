@@ -28,6 +28,13 @@ export interface FuzzProfile {
   names: readonly string[];
   /** Plausible values by field name, to get writes past validation (every field is fuzzed anyway). */
   hints?: Readonly<Record<string, readonly unknown[]>>;
+  /**
+   * Whole plausible bodies by path pattern, for paths whose fields only work together (a login's
+   * signed request): half the bodies of such a path start from one of them.
+   */
+  bodies?: Readonly<Record<string, readonly Record<string, unknown>[]>>;
+  /** Relative weights of paths by pattern (default 4), for paths with deep logic behind one field set. */
+  weights?: Readonly<Record<string, number>>;
   /** Upstream's JSON layout of every storage prefix the engine owns. */
   layouts: readonly StorageLayout[];
   /** Error texts about a problem no field names. */
@@ -89,13 +96,16 @@ function pathStep(profile: FuzzProfile, spec: PathSpec<FieldSchemas>, index: num
       ? fc.constant({})
       : fc.subarray(names, { maxLength: Math.min(count, names.length) }).chain((chosen) => fc.tuple(...chosen.map(value)).map((values) => Object.fromEntries(chosen.map((n, i) => [n, values[i]]))));
   const schema = (name: string): FieldSchema => spec.fields[name] as FieldSchema;
+  const bodies = profile.bodies?.[spec.pattern] ?? [];
+  const base: fc.Arbitrary<Record<string, unknown>> = bodies.length === 0 ? fc.constant({}) : fc.oneof(fc.constant({}), fc.constantFrom(...bodies));
   const data = fc
     .tuple(
+      base,
       pick(5, (name) => plausibleValue(schema(name), profile.hints?.[name] ?? [])),
       fc.oneof({ weight: 1, arbitrary: fc.constant({}) }, { weight: 3, arbitrary: pick(3, (name) => hostileFieldValue(schema(name))) }),
       fc.option(fc.dictionary(hostileString, hostileValue, { maxKeys: 2 }), { freq: 6 }),
     )
-    .map(([plausible, hostile, extra]) => ({ ...(extra ?? {}), ...plausible, ...hostile }));
+    .map(([whole, plausible, hostile, extra]) => ({ ...(extra ?? {}), ...whole, ...plausible, ...hostile }));
   return fc.constantFrom(...shapes).chain((shape) =>
     fc.record({
       kind: fc.constant("path" as const),
@@ -112,7 +122,7 @@ function pathStep(profile: FuzzProfile, spec: PathSpec<FieldSchemas>, index: num
 export function stepArbitrary(profile: FuzzProfile, backend: FrameworkBackend): fc.Arbitrary<Step> {
   const paths = backend.spec.paths as PathSpec<FieldSchemas>[];
   return fc.oneof(
-    ...paths.map((spec, i) => ({ weight: 4, arbitrary: pathStep(profile, spec, i) })),
+    ...paths.map((spec, i) => ({ weight: profile.weights?.[spec.pattern] ?? 4, arbitrary: pathStep(profile, spec, i) })),
     { weight: 1, arbitrary: fc.constant<Step>({ kind: "rollback" }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant("lease" as const), operation: fc.constantFrom("renew" as const, "revoke" as const), pick: fc.nat() }) },
   );
