@@ -131,12 +131,17 @@ export interface IdentityConfig {
   ec2_auth_metadata_handler: { auth_metadata: string[] };
 }
 
-/** config/identity as stored (Vault's JSON): `auth_metadata` null means "the defaults". */
+/**
+ * config/identity as stored (Vault's JSON): `auth_metadata` null means "the defaults".
+ * `iam_metadata_tags` is ours (vault#31864, IAM tags as metadata): stored only when set, and
+ * ignored (then dropped on its next write) by Vault's builtin method.
+ */
 export interface StoredIdentityConfig {
   iam_alias: string;
   iam_auth_metadata_handler: { auth_metadata: string[] | null };
   ec2_alias: string;
   ec2_auth_metadata_handler: { auth_metadata: string[] | null };
+  iam_metadata_tags?: string[];
 }
 
 function storedHandler(o: ReturnType<typeof asObject>, key: string): { auth_metadata: string[] | null } {
@@ -153,6 +158,7 @@ export function storedIdentityConfigFromStorage(value: unknown): StoredIdentityC
     iam_auth_metadata_handler: storedHandler(o, "iam_auth_metadata_handler"),
     ec2_alias: storedString(o, "ec2_alias"),
     ec2_auth_metadata_handler: storedHandler(o, "ec2_auth_metadata_handler"),
+    ...(o["iam_metadata_tags"] !== undefined && o["iam_metadata_tags"] !== null && { iam_metadata_tags: storedStrings(o, "iam_metadata_tags") }),
   };
 }
 

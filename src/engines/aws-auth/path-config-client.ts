@@ -5,13 +5,15 @@
 import { canonicalHeaderKey, definePath, field, type FieldData } from "../../framework/index.js";
 import { errorResponse, type Request, type Response } from "../../logical/index.js";
 import { applyRotationFields, rotationManagerError, rotationSeconds } from "../aws-secrets/config-root-rotation.js";
-import { WORKLOAD_IDENTITY_UNSUPPORTED } from "../aws-secrets/path-config-root.js";
 import { emptyStoredClientConfig, storedClientConfigEntry, type StoredClientConfig } from "./config-storage.js";
 import { withConfigLock } from "./config-lock.js";
 import type { AwsAuthContext } from "./context.js";
 import { STORAGE } from "./storage-keys.js";
 
 const OPERATION_PREFIX = "aws";
+/** What a Vault CE server answers when plugin workload identity (WIF) is configured. */
+export const WORKLOAD_IDENTITY_UNSUPPORTED =
+  "failed to generate plugin identity token: plugin workload identity not supported in Vault community edition";
 const FORWARDED = { forwardPerformanceStandby: true, forwardPerformanceSecondary: true } as const;
 /** The UI group upstream's identity-token and rotation helpers use. */
 const DEFAULT_GROUP = "default";

@@ -1,8 +1,9 @@
 // config/identity: how logins name their entity alias (iam_alias, ec2_alias) and which metadata
 // they attach (iam_metadata, ec2_metadata). Upstream: path_config_identity.go with sdk
 // helper/authmetadata. A read shows the effective values (role_id and the default metadata fields
-// when nothing was set); the stored entry keeps "default" as null, as Vault stores it.
-import { definePath, field, goQuote, type FieldData } from "../../framework/index.js";
+// when nothing was set); the stored entry keeps "default" as null, as Vault stores it. Beyond
+// upstream, iam_metadata_tags names IAM tags the iam login copies into metadata (vault#31864).
+import { definePath, field, goQuote, quoteInput, type FieldData } from "../../framework/index.js";
 import { errorResponse, type Request, type Response } from "../../logical/index.js";
 import { effectiveIdentityConfig, storedIdentityConfigEntry, type StoredIdentityConfig } from "./config-storage.js";
 import {
@@ -38,18 +39,38 @@ const fields = {
     description: `Source of the entity alias name of ec2 logins: ${EC2_ALIAS_VALUES.map((v) => `"${v}"`).join(", ")}. Unset means "${ALIAS_ROLE_ID}".`,
   }),
   ec2_metadata: metadataField(EC2_METADATA_FIELDS),
+  // Beyond upstream (vault#31864).
+  iam_metadata_tags: field.commaStringSlice({
+    description: `Keys of IAM tags of the logging-in user or role to add to token and alias metadata as "tag_<key>" (iam logins; needs iam:GetUser/iam:GetRole). Empty (the default) reads no tags.`,
+  }),
 };
+
+/** IAM's tag key rules: 1 to 128 letters, digits, spaces and _.:/=+-@; 50 tags per principal. */
+const IAM_TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const MAX_TAG_KEYS = 50;
+
+/** The tag keys to store (deduplicated, in the order sent), or the user error. */
+function parseTagKeys(sent: readonly string[]): string[] | { error: string } {
+  const keys = [...new Set(sent.map((key) => key.trim()).filter((key) => key !== ""))];
+  if (keys.length > MAX_TAG_KEYS) return { error: `iam_metadata_tags: at most ${MAX_TAG_KEYS} tag keys (IAM allows ${MAX_TAG_KEYS} tags per principal)` };
+  const bad = keys.find((key) => !IAM_TAG_KEY.test(key));
+  if (bad !== undefined) return { error: `iam_metadata_tags: ${quoteInput(bad)} is not an IAM tag key (1 to 128 letters, digits, spaces and _.:/=+-@)` };
+  return keys;
+}
 
 type IdentityFields = typeof fields;
 
 async function readIdentity(request: Request): Promise<Response> {
-  const config = effectiveIdentityConfig(await storedIdentityConfigEntry.get(request.storage));
+  const stored = await storedIdentityConfigEntry.get(request.storage);
+  const config = effectiveIdentityConfig(stored);
   return {
     data: {
       iam_alias: config.iam_alias,
       iam_metadata: config.iam_auth_metadata_handler.auth_metadata,
       ec2_alias: config.ec2_alias,
       ec2_metadata: config.ec2_auth_metadata_handler.auth_metadata,
+      // Only when set, so that a mount not using it reads exactly as Vault's.
+      ...(stored?.iam_metadata_tags !== undefined && stored.iam_metadata_tags.length > 0 && { iam_metadata_tags: stored.iam_metadata_tags }),
     },
   };
 }
@@ -65,6 +86,7 @@ async function updateIdentity(request: Request, data: FieldData<IdentityFields>)
     iam_auth_metadata_handler: { auth_metadata: stored?.iam_auth_metadata_handler.auth_metadata ?? null },
     ec2_alias: stored?.ec2_alias || ALIAS_ROLE_ID,
     ec2_auth_metadata_handler: { auth_metadata: stored?.ec2_auth_metadata_handler.auth_metadata ?? null },
+    ...(stored?.iam_metadata_tags !== undefined && stored.iam_metadata_tags.length > 0 && { iam_metadata_tags: stored.iam_metadata_tags }),
   };
   const iamAlias = data.getOk("iam_alias");
   if (iamAlias.ok) {
@@ -90,6 +112,13 @@ async function updateIdentity(request: Request, data: FieldData<IdentityFields>)
     if (parsed !== null && !Array.isArray(parsed)) return errorResponse(parsed.error);
     handler.auth_metadata = parsed;
   }
+  const tags = data.getOk("iam_metadata_tags");
+  if (tags.ok) {
+    const keys = parseTagKeys(tags.value);
+    if (!Array.isArray(keys)) return errorResponse(keys.error);
+    if (keys.length > 0) next.iam_metadata_tags = keys;
+    else delete next.iam_metadata_tags;
+  }
   await storedIdentityConfigEntry.put(request.storage, next);
   return undefined;
 }
@@ -107,6 +136,7 @@ export function configIdentityPath() {
     helpDescription: `iam_alias picks the entity alias name of iam logins: the role's role_id (default), the
 principal's unique ID, its full ARN, or its canonical ARN. ec2_alias does the same for ec2 logins:
 role_id (default), the instance ID or the AMI ID. iam_metadata and ec2_metadata choose the
-metadata attached to tokens and aliases.`,
+metadata attached to tokens and aliases. iam_metadata_tags (beyond Vault) adds the named IAM tags
+of the logging-in user or role as "tag_<key>" metadata.`,
   });
 }

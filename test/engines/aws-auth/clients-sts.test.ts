@@ -99,6 +99,19 @@ describe("AssumeRole for config/sts accounts", () => {
     expect(seen.map((s) => s.action)).toEqual(["AssumeRole", "GetRole", "AssumeRole", "GetRole"]);
   });
 
+  it("shares one build between concurrent first callers; reset() starts over", async () => {
+    const clients = createAwsAuthClients({ storage: await storage(), logger: silent });
+    const [a, b] = await Promise.all([clients.iam("us-east-1", "111122223333"), clients.iam("us-east-1", "111122223333")]);
+    expect(a).toBe(b);
+    expect(seen.map((s) => s.action)).toEqual(["AssumeRole"]);
+    clients.reset();
+    await clients.iam("us-east-1", "111122223333");
+    expect(seen.map((s) => s.action)).toEqual(["AssumeRole", "AssumeRole"]);
+    // A different region is a different client.
+    await clients.iam("us-west-2", "111122223333");
+    expect(seen.map((s) => s.action)).toEqual(["AssumeRole", "AssumeRole", "AssumeRole"]);
+  });
+
   it("leaves ExternalId out when config/sts has none", async () => {
     const s = await storage();
     await stsEntries.put(s, "111122223333", { sts_role: "arn:aws:iam::111122223333:role/vault" });

@@ -1,6 +1,6 @@
 // An in-process AWS auth backend (every path of backend.ts) over InmemStorage, for the config/*
 // path tests. Clients are a counting stand-in unless a test passes real ones.
-import { defineBackend } from "../../../src/framework/index.js";
+import { defineBackend, type FrameworkBackend } from "../../../src/framework/index.js";
 import { InmemStorage, newRequest, StaticSystemView, type Logger, type Operation, type Response } from "../../../src/logical/index.js";
 import type { AwsAuthClients } from "../../../src/engines/aws-auth/aws-api.js";
 import { awsAuthBackendSpec } from "../../../src/engines/aws-auth/backend.js";
@@ -9,6 +9,7 @@ import type { AwsAuthContext } from "../../../src/engines/aws-auth/context.js";
 export const silent: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, named: () => silent };
 
 export interface Harness {
+  backend: FrameworkBackend;
   storage: InmemStorage;
   ctx: AwsAuthContext;
   resets: () => number;
@@ -42,6 +43,7 @@ export function harness(options: { clients?: AwsAuthClients; storage?: InmemStor
     backend.handleRequest(newRequest({ operation, path, storage, ...(data === undefined ? {} : { data }), ...(signal === undefined ? {} : { signal }) }));
   const exists = async (path: string) => (await backend.handleExistenceCheck(newRequest({ operation: "update", path, storage }))).exists;
   return {
+    backend,
     storage,
     ctx,
     resets: () => resets,

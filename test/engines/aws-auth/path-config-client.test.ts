@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { getJson, putJson } from "../../../src/logical/index.js";
 import { ROTATION_MANAGER_UNSUPPORTED } from "../../../src/engines/aws-secrets/config-root-rotation.js";
-import { WORKLOAD_IDENTITY_UNSUPPORTED } from "../../../src/engines/aws-secrets/path-config-root.js";
+import { WORKLOAD_IDENTITY_UNSUPPORTED as SECRETS_WIF_TEXT } from "../../../src/engines/aws-secrets/path-config-root.js";
+import { WORKLOAD_IDENTITY_UNSUPPORTED } from "../../../src/engines/aws-auth/path-config-client.js";
 import { clientConfigEntry } from "../../../src/engines/aws-auth/config-storage.js";
 import { harness } from "./config-harness.js";
 
@@ -113,6 +114,15 @@ describe("config/client", () => {
     expect((await h.read(PATH))?.data?.["allowed_sts_header_values"]).toEqual(["X-Amz-Extra"]);
   });
 
+  it("flushes the clients when another node changes config/client or config/sts", async () => {
+    const h = harness();
+    const before = h.resets();
+    await h.backend.invalidateKey("config/client");
+    await h.backend.invalidateKey("config/sts/111122223333");
+    await h.backend.invalidateKey("role/x");
+    expect(h.resets()).toBe(before + 2);
+  });
+
   it("deletes the entry and flushes the clients", async () => {
     const h = harness();
     await h.write(PATH, { access_key: "AKIA1", secret_key: "s" });
@@ -124,6 +134,7 @@ describe("config/client", () => {
   });
 
   it("refuses plugin workload identity as Vault CE does, after upstream's own checks", async () => {
+    expect(WORKLOAD_IDENTITY_UNSUPPORTED).toBe(SECRETS_WIF_TEXT);
     const h = harness();
     expect((await h.write(PATH, { access_key: "AKIA1", identity_token_audience: "vault" }))?.data).toEqual({
       error: "only one of 'access_key' or 'identity_token_audience' can be set",

@@ -72,4 +72,18 @@ describe("config/identity", () => {
     await putJson(h.storage, PATH, { iam_alias: "", iam_auth_metadata_handler: { auth_metadata: ["client_arn"] }, ec2_alias: "" });
     expect((await h.read(PATH))?.data).toEqual({ iam_alias: "role_id", iam_metadata: ["client_arn"], ec2_alias: "role_id", ec2_metadata: ["account_id", "auth_type"] });
   });
+
+  it("stores iam_metadata_tags (beyond Vault), keeps it across other writes, reads it only when set", async () => {
+    const h = harness();
+    await h.request("update", PATH, { iam_metadata_tags: "team, cost-center,team" });
+    expect((await h.read(PATH))?.data).toMatchObject({ iam_metadata_tags: ["team", "cost-center"] });
+    await h.request("update", PATH, { iam_alias: "unique_id" });
+    expect(await getJson(h.storage, PATH)).toMatchObject({ iam_alias: "unique_id", iam_metadata_tags: ["team", "cost-center"] });
+    expect((await h.request("update", PATH, { iam_metadata_tags: "bad#key" }))?.data).toEqual({
+      error: 'iam_metadata_tags: "bad#key" is not an IAM tag key (1 to 128 letters, digits, spaces and _.:/=+-@)',
+    });
+    await h.request("update", PATH, { iam_metadata_tags: "" });
+    expect((await h.read(PATH))?.data).not.toHaveProperty("iam_metadata_tags");
+    expect(await getJson(h.storage, PATH)).not.toHaveProperty("iam_metadata_tags");
+  });
 });
