@@ -17,7 +17,7 @@ export function roleResponseData(role: AwsAuthRole): Record<string, unknown> {
     bound_ami_id: [...role.boundAmiIds],
     bound_account_id: [...role.boundAccountIds],
     // Upstream leaves this one list out of its nil → [] pass: a role that never set it reads null.
-    bound_ec2_instance_id: role.boundEc2InstanceIds.length === 0 ? null : [...role.boundEc2InstanceIds],
+    bound_ec2_instance_id: role.boundEc2InstanceIdsUnset === true && role.boundEc2InstanceIds.length === 0 ? null : [...role.boundEc2InstanceIds],
     bound_iam_principal_arn: [...role.boundIamPrincipalArns],
     bound_iam_principal_id: [...role.boundIamPrincipalIds],
     bound_iam_role_arn: [...role.boundIamRoleArns],

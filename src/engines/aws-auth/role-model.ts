@@ -10,6 +10,11 @@ export interface AwsAuthRole {
   boundAmiIds: string[];
   boundAccountIds: string[];
   boundEc2InstanceIds: string[];
+  /**
+   * True while bound_ec2_instance_id was never set (Go keeps the list nil): upstream's read then
+   * shows null for it, where every other bind reads [].
+   */
+  boundEc2InstanceIdsUnset?: boolean;
   boundIamPrincipalArns: string[];
   /** Unique IDs resolved from boundIamPrincipalArns at write time (resolve_aws_unique_ids). */
   boundIamPrincipalIds: string[];

@@ -73,6 +73,7 @@ export function roleFromStorage(value: unknown): AwsAuthRole {
     boundAmiIds: binds.boundAmiIds,
     boundAccountIds: binds.boundAccountIds,
     boundEc2InstanceIds: binds.boundEc2InstanceIds,
+    boundEc2InstanceIdsUnset: (s["bound_ec2_instance_id_list"] ?? null) === null,
     boundIamPrincipalArns: binds.boundIamPrincipalArns,
     boundIamPrincipalIds: binds.boundIamPrincipalIds,
     boundIamRoleArns: binds.boundIamRoleArns,
@@ -104,11 +105,13 @@ const list = (values: readonly string[]): string[] | null => (values.length === 
 export function roleToStorage(role: AwsAuthRole): Record<string, unknown> {
   return {
     ...tokenParamsToStorage(role.token),
+    // Vault 1.21's TokenParams marshals this Enterprise-only map too; always nil in CE.
+    alias_metadata: null,
     role_id: role.roleId,
     auth_type: role.authType,
     bound_ami_id_list: list(role.boundAmiIds),
     bound_account_id_list: list(role.boundAccountIds),
-    bound_ec2_instance_id_list: list(role.boundEc2InstanceIds),
+    bound_ec2_instance_id_list: role.boundEc2InstanceIdsUnset === true && role.boundEc2InstanceIds.length === 0 ? null : [...role.boundEc2InstanceIds],
     bound_iam_principal_arn_list: list(role.boundIamPrincipalArns),
     bound_iam_principal_id_list: list(role.boundIamPrincipalIds),
     bound_iam_role_arn_list: list(role.boundIamRoleArns),

@@ -26,6 +26,7 @@ function newDraft(): Draft {
     boundAmiIds: [],
     boundAccountIds: [],
     boundEc2InstanceIds: [],
+    boundEc2InstanceIdsUnset: true,
     boundIamPrincipalArns: [],
     boundIamPrincipalIds: [],
     boundIamRoleArns: [],
@@ -93,6 +94,7 @@ export async function applyRoleWrite(
     const v = sent(name);
     if (v.ok) r[key] = [...v.value];
   }
+  if (sent("bound_ec2_instance_id").ok) r.boundEc2InstanceIdsUnset = false;
 
   const principals = sent("bound_iam_principal_arn");
   if (principals.ok) {

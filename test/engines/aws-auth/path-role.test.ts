@@ -60,6 +60,15 @@ describe("role/<role> writes", () => {
     expect(await h.read("r")).toBeUndefined();
   });
 
+  it("bound_ec2_instance_id reads null until set, then a list (even an empty one), as upstream", async () => {
+    const h = harness();
+    await h.write("r", { auth_type: "ec2", bound_ami_id: "ami-1" });
+    expect((await h.read("r"))?.["bound_ec2_instance_id"]).toBeNull();
+    await h.write("r", { bound_ec2_instance_id: "" });
+    expect((await h.read("r"))?.["bound_ec2_instance_id"]).toEqual([]);
+    expect(((await getJson(h.storage, "role/r")) as Record<string, unknown>)["bound_ec2_instance_id_list"]).toEqual([]);
+  });
+
   it("ec2 mounts of the legacy aws-ec2 type default to ec2", async () => {
     const h = harness({ mountType: "aws-ec2" });
     await h.write("r", { bound_ami_id: "ami-1" });
