@@ -2,12 +2,11 @@
 // checked in upstream's order with its messages, then verified against AWS's certificates plus
 // the registered config/certificate entries of the matching type.
 import type { Storage } from "../../logical/index.js";
-import { certificates, type CertificateEntry } from "./config-storage.js";
 import {
   IDENTITY_ERRORS,
   IdentityDocumentError,
   decodeStdBase64,
-  trustedCertificates,
+  mountTrustedCertificates,
   verifyIdentitySignature,
   verifyPkcs7,
   type CertificateKind,
@@ -22,14 +21,10 @@ export interface SignedDocumentInput {
 
 export type VerifiedDocument = IdentityDocument | { refused: string };
 
-async function registered(storage: Storage): Promise<CertificateEntry[]> {
-  const out: CertificateEntry[] = [];
-  for (const name of await certificates.list(storage)) {
-    const entry = await certificates.get(storage, name);
-    if (entry !== undefined) out.push(entry);
-  }
-  return out;
-}
+const VERIFY_FAILED: Record<CertificateKind, string> = {
+  pkcs7: "failed to verify the instance identity document using pkcs7",
+  identity: "failed to verify the instance identity document using the SHA256 RSA digest",
+};
 
 /** The verified document, or which step refused it. Nothing of the signature is echoed. */
 export async function verifiedIdentityDocument(storage: Storage, input: SignedDocumentInput): Promise<VerifiedDocument> {
@@ -44,11 +39,12 @@ export async function verifiedIdentityDocument(storage: Storage, input: SignedDo
     return { refused: "both pkcs7 and a tuple containing the instance identity document and its SHA256 RSA signature is supplied; provide only one" };
   }
   const kind: CertificateKind = input.pkcs7 !== "" ? "pkcs7" : "identity";
-  const trusted = trustedCertificates(await registered(storage), kind);
+  const trusted = await mountTrustedCertificates(storage, kind);
   try {
     return kind === "pkcs7" ? verifyPkcs7(input.pkcs7, trusted) : verifyIdentitySignature(input.identity, input.signature, trusted);
   } catch (err) {
-    if (err instanceof IdentityDocumentError) return { refused: err.message };
+    // Upstream's refusal names the method; the verifier's text says which step failed.
+    if (err instanceof IdentityDocumentError) return { refused: `${VERIFY_FAILED[kind]}: ${err.message}` };
     throw err;
   }
 }

@@ -137,7 +137,8 @@ export async function ec2Login(ctx: AwsAuthContext, request: Request, data: Logi
     const tagMaxTtl = tag?.maxTtl ?? 0n;
     const ttls = maxTtls(mountMax, params.tokenMaxTtl, tagMaxTtl);
 
-    if (clientNonce.length > MAX_NONCE_LENGTH && !disallowReauthentication) {
+    // Counted in bytes, as Go counts a string.
+    if (Buffer.byteLength(clientNonce, "utf8") > MAX_NONCE_LENGTH && !disallowReauthentication) {
       return errorResponse(`client nonce exceeding the limit of ${MAX_NONCE_LENGTH} characters`);
     }
     const now = ctx.now();
@@ -192,8 +193,9 @@ export async function renewEc2(ctx: AwsAuthContext, request: Request): Promise<R
   if (instanceId === undefined) throw new Error(`"instance_id" not found in auth metadata`);
   const region = tokenValue(request, "region");
   if (region === undefined) throw new Error(`"region" not found in auth metadata`);
-  // Tokens from before account_id was recorded are checked in Vault's own account.
-  const accountId = tokenValue(request, "account_id") ?? "";
+  // Tokens from before account_id was recorded are checked in Vault's own account, as upstream
+  // does by building the client without an STS role.
+  const accountId = tokenValue(request, "account_id") ?? (await ctx.clients.defaultAccountId(request.signal));
 
   const described = await runningInstance(ctx, instanceId, region, accountId, request.signal);
   if ("refused" in described) throw new Error(`failed to verify instance ID ${q(instanceId)}: ${described.refused}`);

@@ -48,9 +48,11 @@ describe("ec2 login: first login and token", () => {
     const m = await mountWith();
     const stranger = await ec2IdentitySigner("stranger");
     const text = JSON.stringify(defaultDoc());
-    expect(errorOf(await m.call("update", { role: "web", pkcs7: stranger.pkcs7Dsa(text) }))).toBe("failed to verify the signature: pkcs7: No certificate for signer");
+    expect(errorOf(await m.call("update", { role: "web", pkcs7: stranger.pkcs7Dsa(text) }))).toBe(
+      "failed to verify the instance identity document using pkcs7: failed to verify the signature: pkcs7: No certificate for signer",
+    );
     expect(errorOf(await m.call("update", { role: "web", identity: stranger.identity(text), signature: stranger.signature(text) }))).toBe(
-      "instance identity verification using SHA256 RSA signature is unsuccessful",
+      "failed to verify the instance identity document using the SHA256 RSA digest: instance identity verification using SHA256 RSA signature is unsuccessful",
     );
   });
 
@@ -139,6 +141,8 @@ describe("ec2 login: nonce and access list", () => {
     const m = await mountWith();
     expect(errorOf(await m.call("update", m.body(defaultDoc(), { role: "web", nonce: "n".repeat(129) })))).toBe("client nonce exceeding the limit of 128 characters");
     expect(await accessList.get(m.storage, "i-0123456789abcdef0")).toBeUndefined();
+    // Bytes count, as in Go: 43 three-byte characters are 129 bytes.
+    expect(errorOf(await m.call("update", m.body(defaultDoc(), { role: "web", nonce: "€".repeat(43) })))).toBe("client nonce exceeding the limit of 128 characters");
   });
 });
 
@@ -218,7 +222,9 @@ describe("ec2 login: document input", () => {
     const body = m.body(defaultDoc(), { role: "web" });
     const other = m.body({ ...defaultDoc(), instanceId: "i-x" });
     const forged = await m.call("update", { ...body, signature: other["signature"] });
-    expect(errorOf(forged)).toBe("instance identity verification using SHA256 RSA signature is unsuccessful");
+    expect(errorOf(forged)).toBe(
+      "failed to verify the instance identity document using the SHA256 RSA digest: instance identity verification using SHA256 RSA signature is unsuccessful",
+    );
     expect(JSON.stringify(forged)).not.toContain(String(other["signature"]));
     expect(errorOf(await m.call("update", { ...body, identity: "not base64!" }))).toBe("failed to base64 decode the instance identity document");
     expect(errorOf(await m.call("update", { ...body, signature: "@@@@" }))).toBe("failed to base64 decode the SHA256 RSA signature of the instance identity document");
@@ -298,6 +304,15 @@ describe("ec2 renew", () => {
     expect(renewed?.auth?.lease.maxTtl).toBe(2n * HOUR);
     expect(renewed?.auth?.lease.ttl).toBe(HOUR / 2n);
     expect((await accessList.get(m.storage, "i-0123456789abcdef0"))?.expirationTime.toISOString()).toBe("2026-02-04T00:00:00.000Z");
+  });
+
+  it("renews a token from before account_id was recorded in Vault's own account", async () => {
+    const m = await mountWith();
+    const auth = (await m.call("update", m.body(defaultDoc(), { role: "web" })))?.auth;
+    if (auth === undefined) throw new Error("login failed");
+    const old = { ...auth, internalData: { instance_id: "i-0123456789abcdef0", region: "us-east-1" } };
+    expect((await m.call("renew", {}, { auth: old }))?.auth?.internalData).toEqual(old.internalData);
+    expect(m.ec2Calls.at(-1)).toEqual({ region: "us-east-1", accountId: ACCOUNT });
   });
 
   it("fails when the instance stopped, the entry is gone, or the role is gone", async () => {
