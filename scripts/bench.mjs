@@ -5,6 +5,11 @@
 //
 //   node scripts/bench.mjs [--no-build] [--requests N] [--launches N] [--ours FILE]
 //                          [--reference FILE] [--json] [--no-creds] [--creds-requests N]
+//                          [--no-auth | --auth-only] [--auth-requests N]
+//
+// The AWS auth method's rows (scripts/lib/bench-aws-auth.mjs): iam and ec2 login p50/p99 and
+// throughput at concurrency 1 and 16, dist/vault-plugin-auth-aws beside the Go reference of
+// builtin/credential/aws, both mounted in one OpenBao dev server against one moto.
 //
 // The creds rows issue iam_user and assumed_role credentials against moto on 127.0.0.1 (started
 // here, scripts/lib/moto.mjs), the same server for both plugins.
@@ -23,7 +28,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { ensureGoReference, isExecutableFile as isExecutable } from './lib/go-reference.mjs';
+import { authRows, benchAwsAuth } from './lib/bench-aws-auth.mjs';
+import { ensureGoReference, isExecutableFile as isExecutable, referenceLabel } from './lib/go-reference.mjs';
 import { cacheDir } from './lib/tools.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,7 +38,7 @@ const conformanceDir = path.join(root, 'test', 'conformance');
 const TARGETS = { throughputRatio: 1.0, startMs: 150, idleRssMb: 60 };
 
 function parseArgs(argv) {
-  const o = { build: true, requests: 5000, launches: 10, json: false, ours: null, reference: null, creds: true, credsRequests: 200 };
+  const o = { build: true, requests: 5000, launches: 10, json: false, ours: null, reference: null, creds: true, credsRequests: 200, auth: true, authOnly: false, authRequests: 200 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -42,13 +48,16 @@ function parseArgs(argv) {
     if (a === '--no-build') o.build = false;
     else if (a === '--json') o.json = true;
     else if (a === '--no-creds') o.creds = false;
+    else if (a === '--no-auth') o.auth = false;
+    else if (a === '--auth-only') o.authOnly = true;
+    else if (a === '--auth-requests') o.authRequests = Number(val());
     else if (a === '--creds-requests') o.credsRequests = Number(val());
     else if (a === '--requests') o.requests = Number(val());
     else if (a === '--launches') o.launches = Number(val());
     else if (a === '--ours') o.ours = path.resolve(val());
     else if (a === '--reference') o.reference = path.resolve(val());
     else if (a === '-h' || a === '--help') {
-      process.stdout.write(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 19).join('\n') + '\n');
+      process.stdout.write(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 25).join('\n') + '\n');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -96,7 +105,7 @@ async function goReference(opts) {
     if (!isExecutable(opts.reference)) throw new Error(`Go reference ${opts.reference} is not an executable file`);
     return { path: opts.reference, label: `given: ${path.basename(opts.reference)}` };
   }
-  return ensureGoReference({ log: say });
+  return ensureGoReference({ log: say, reference: 'secrets-aws' });
 }
 
 async function bench(benchBin, pluginPath, opts, aws) {
@@ -185,6 +194,17 @@ async function main() {
     say('node scripts/build.mjs');
     await must(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { quiet: false });
   }
+  const secrets = opts.authOnly ? undefined : await benchSecrets(opts, binDir);
+  const auth = opts.auth || opts.authOnly ? await benchAuth(opts) : undefined;
+  if (opts.json) {
+    process.stdout.write(JSON.stringify({ ...(secrets?.json ?? {}), ...(auth ? { aws_auth: auth.json } : {}) }, null, 2) + '\n');
+  } else {
+    if (secrets) process.stdout.write(secrets.text);
+    if (auth) process.stdout.write(`${secrets ? '\n' : ''}${auth.text}`);
+  }
+}
+
+async function benchSecrets(opts, binDir) {
   const ours = opts.ours || path.join(root, 'dist', 'vault-plugin-secrets-aws');
   if (!isExecutable(ours)) throw new Error(`plugin file ${ours} missing or not executable (run npm run build)`);
 
@@ -203,11 +223,33 @@ async function main() {
     await aws?.stop();
   }
   const t = table(oursRes, refRes, ref.label);
-  if (opts.json) {
-    process.stdout.write(JSON.stringify({ ours: oursRes, reference: { label: ref.label, ...refRes }, targets: t.targets }, null, 2) + '\n');
-  } else {
-    process.stdout.write(t.text);
-  }
+  return { text: t.text, json: { ours: oursRes, reference: { label: ref.label, ...refRes }, targets: t.targets } };
+}
+
+/** The AWS auth method's login rows (scripts/lib/bench-aws-auth.mjs). */
+async function benchAuth(opts) {
+  const ours = path.join(root, 'dist', 'vault-plugin-auth-aws');
+  if (!isExecutable(ours)) throw new Error(`plugin file ${ours} missing or not executable (run npm run build)`);
+  const ref = await ensureGoReference({ reference: 'auth-aws', log: say });
+  const label = referenceLabel('auth-aws');
+  say(`aws auth: ours ${ours}, go reference ${ref.path} (${label})`);
+  const results = await benchAwsAuth({ ours, reference: ref.path, requests: opts.authRequests, log: say });
+  const header = ['metric', 'ours', 'go reference', 'ratio (ours/go)'];
+  const body = authRows(results).map(([m, o, g, d]) => [m, fmt(o, d), fmt(g, d), o && g ? `${(o / g).toFixed(2)}x` : '-']);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  const out = [
+    `AWS auth method logins through one OpenBao dev server and one moto (${opts.authRequests} logins per row)`,
+    `ours:         ${ours}`,
+    `go reference: ${ref.path} (${label})`,
+    '',
+    line(header),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...body.map(line),
+  ];
+  const failures = [...results.ours, ...results.reference].filter((r) => r.failures);
+  for (const f of failures) out.push(`  failures: ${f.login} c=${f.concurrency}: ${f.failures} (first: ${f.first_error})`);
+  return { text: out.join('\n') + '\n', json: { label, ...results } };
 }
 
 main().catch((err) => {

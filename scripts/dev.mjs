@@ -3,13 +3,14 @@
 // change; the cluster port is the next one), register and mount every dist/vault-plugin-* file, print
 // how to talk to it, and stay in the foreground until Ctrl-C.
 //   --no-build   skip `node scripts/build.mjs`
-//   --no-moto    do not start moto (the local AWS emulator the aws/ mount is pointed at)
+//   --no-moto    do not start moto (the local AWS emulator the aws/ and auth/aws/ mounts are pointed at)
 // VAULT_BIN=/path/to/vault runs HashiCorp Vault instead of the pinned OpenBao.
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { seedAwsAuth } from './lib/dev-aws-auth.mjs';
 import { startMoto } from './lib/moto.mjs';
 import { pluginFromFile, registerAndMount, REPO_ROOT, startServer } from './lib/openbao.mjs';
 
@@ -88,23 +89,41 @@ for (const p of plugins) {
   }
 }
 
-// Point aws/ at a local moto so credentials can be issued right away, with no AWS account.
+// Point aws/ and auth/aws/ at a local moto so credentials can be issued and logins made right away,
+// with no AWS account.
+const cli = path.basename(server.bin) === 'vault' ? 'vault' : 'bao';
 const awsMount = mounted.find((m) => m.type === 'secret' && m.mountPath === 'aws');
-if (awsMount && !process.argv.includes('--no-moto')) {
+const awsAuthMount = mounted.find((m) => m.type === 'auth' && m.mountPath === 'auth/aws');
+let awsAuthLines = [];
+if ((awsMount || awsAuthMount) && !process.argv.includes('--no-moto')) {
   try {
     moto = await startMoto({ sigv4: false, log: note });
+    note(`moto (AWS emulator) at ${moto.endpoint}`);
+  } catch (err) {
+    note(`moto not started (${err.message}); configure aws/config/root and auth/aws/config/client yourself`);
+  }
+}
+if (awsMount && moto) {
+  try {
     const { accessKeyId, secretAccessKey } = moto.rootCredentials;
     await server.cli(['write', 'aws/config/root', `access_key=${accessKeyId}`, `secret_key=${secretAccessKey}`, 'region=us-east-1',
       `iam_endpoint=${moto.endpoint}`, `sts_endpoint=${moto.endpoint}`]);
     await server.cli(['write', 'aws/roles/deploy', 'credential_type=iam_user',
       'policy_document={"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:Describe*","Resource":"*"}]}']);
-    note(`moto (AWS emulator) at ${moto.endpoint}; aws/config/root points at it; role aws/roles/deploy written`);
+    note('aws/config/root points at moto; role aws/roles/deploy written');
   } catch (err) {
-    note(`moto not started (${err.message}); configure aws/config/root yourself`);
+    note(`aws/ not configured (${err.message})`);
+  }
+}
+if (awsAuthMount && moto) {
+  try {
+    awsAuthLines = (await seedAwsAuth({ server, moto, mount: 'aws', cli })).lines;
+    note('auth/aws/config/client points at moto; roles auth/aws/role/dev (iam) and auth/aws/role/web (ec2) written');
+  } catch (err) {
+    note(`auth/aws/ not configured (${err.message})`);
   }
 }
 
-const cli = path.basename(server.bin) === 'vault' ? 'vault' : 'bao';
 out();
 out(`# server ${server.addr}  (log: ${server.logFile})`);
 out(`# ${cli} binary: ${server.bin}`);
@@ -125,7 +144,9 @@ if (awsMount) {
     out(`${cli} lease revoke -prefix aws/creds/deploy`);
   }
 }
+for (const line of awsAuthLines) out(line);
 out(`${cli} plugin list -detailed secret`);
+out(`${cli} auth list -detailed`);
 out(`${cli} secrets list -detailed`);
 out(`# after a rebuild: node scripts/dev.mjs again (plugins are copied and registered by SHA-256 at start)`);
 out();

@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { conformanceAws, runConformance } from "./lib/go-harness.mjs";
-import { ensureGoReference } from "./lib/go-reference.mjs";
+import { ensureGoReference, REFERENCES, referenceLabel } from "./lib/go-reference.mjs";
 import { settle, tallyVitestReport } from "./lib/tally.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -80,12 +80,12 @@ async function vitestProject(project, env = {}) {
   }
 }
 
-/** The Go reference plugin, as a counted step; its path, or undefined with the failure counted. */
-async function goReference() {
-  const title = "Go reference plugin (Vault v1.21.4 builtin/logical/aws)";
+/** One Go reference plugin, as a counted step; its path, or undefined with the failure counted. */
+async function goReference(reference) {
+  const title = `Go reference plugin (${referenceLabel(reference)})`;
   banner(title);
   try {
-    const ref = await ensureGoReference();
+    const ref = await ensureGoReference({ reference });
     process.stdout.write(`${ref.path} (${ref.label})\n`);
     totals.passed++;
     return ref.path;
@@ -114,9 +114,12 @@ await step("typecheck", bin("tsc"), ["--noEmit"]);
 await step("lint", bin("eslint"), ["."]);
 const built = await step("build", "node", ["scripts/build.mjs"]);
 await vitestProject("unit");
-const reference = await goReference();
 // Without a reference the suites still run: what needs it fails, naming what is missing.
-const referenceEnv = reference ? { VNP_REFERENCE_SECRETS_AWS: reference } : {};
+const referenceEnv = {};
+for (const [reference, { harnessEnv }] of Object.entries(REFERENCES)) {
+  const file = await goReference(reference);
+  if (file) referenceEnv[harnessEnv] = file;
+}
 if (built) {
   await conformance(referenceEnv);
   await vitestProject("e2e", referenceEnv);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run tools`: install every pinned external tool into the cache (see scripts/lib/tools.mjs),
-// and build the Go reference plugin there (scripts/lib/go-reference.mjs).
+// and build the Go reference plugins there (scripts/lib/go-reference.mjs: Vault's AWS secrets engine
+// and AWS auth method).
 //   node scripts/tools.mjs            install all, print "name<TAB>path" per tool on stdout
 //   node scripts/tools.mjs bao        install only the named ones
 // Progress goes to stderr.
@@ -8,7 +9,11 @@
 import { ensureGoReference } from './lib/go-reference.mjs';
 import { cacheDir, TOOL_INSTALLERS as PINNED } from './lib/tools.mjs';
 
-const TOOL_INSTALLERS = { ...PINNED, 'go-reference': async () => (await ensureGoReference()).path };
+const TOOL_INSTALLERS = {
+  ...PINNED,
+  'go-reference': async () => (await ensureGoReference({ reference: 'secrets-aws' })).path,
+  'go-reference-auth-aws': async () => (await ensureGoReference({ reference: 'auth-aws' })).path,
+};
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 if (process.argv.includes('--help') || process.argv.includes('-h')) {

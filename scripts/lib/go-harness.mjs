@@ -1,29 +1,38 @@
 #!/usr/bin/env node
-// Runs the Go conformance harness (test/conformance) against one built plugin
-// file: `go test -count=1 -json ./...` with VNP_PLUGIN set, a progress line
-// per test on stderr, and a count of leaf tests by the rules of tally.mjs
-// (skipped = failed; a package that fails to build or panics = failed).
+// Runs the Go conformance harness (test/conformance) against the built plugins:
+// `go test -count=1 -json ./...` with VNP_PLUGIN set to the plugin under test
+// (the generic harness tests and the secrets differential suite use it) and
+// VNP_PLUGIN_AUTH_AWS to our AWS auth method (the auth differential suite;
+// default <repo>/dist/vault-plugin-auth-aws), a progress line per test on
+// stderr, and a count of leaf tests by the rules of tally.mjs (skipped =
+// failed; a package that fails to build or panics = failed).
 //
 // Library: `await runConformance({ pluginPath, env })`
 //   -> { passed, failed, failures, exitCode }
 //   `await conformanceAws({ log })` -> { env, stop }: a moto server for the harness and the
 //   VNP_AWS_* variables naming it.
 // CLI:     `node scripts/lib/go-harness.mjs <pluginPath> [go test args...]`
-//   also provides what `npm test` provides: VNP_REFERENCE_SECRETS_AWS (the Go reference,
-//   scripts/lib/go-reference.mjs) and a moto server (VNP_AWS_ENDPOINT, VNP_AWS_ACCESS_KEY,
-//   VNP_AWS_SECRET_KEY), unless those variables are set already.
+//   also provides what `npm test` provides: the Go references (scripts/lib/go-reference.mjs:
+//   VNP_REFERENCE_SECRETS_AWS, VNP_REFERENCE_AUTH_AWS) and a moto server (VNP_AWS_ENDPOINT,
+//   VNP_AWS_ACCESS_KEY, VNP_AWS_SECRET_KEY), unless those variables are set already.
+//   When <pluginPath> is the auth method (vault-plugin-auth-aws), VNP_PLUGIN_AUTH_AWS is that file.
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-import { ensureGoReference } from './go-reference.mjs';
+import { ensureGoReference, REFERENCES } from './go-reference.mjs';
 import { startMoto } from './moto.mjs';
 import { settle, tallyGoEvents } from './tally.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const conformanceDir = path.resolve(here, '..', '..', 'test', 'conformance');
+const distDir = path.resolve(here, '..', '..', 'dist');
+
+/** Our AWS auth method, as the auth differential suite finds it (VNP_PLUGIN_AUTH_AWS). */
+export const AUTH_AWS_PLUGIN_ENV = 'VNP_PLUGIN_AUTH_AWS';
+const AUTH_AWS_PLUGIN_FILE = 'vault-plugin-auth-aws';
 
 const color = (code, s, out) => (out.isTTY && !process.env.NO_COLOR ? `\x1b[${code}m${s}\x1b[0m` : s);
 
@@ -46,6 +55,9 @@ export async function runConformance({ pluginPath, goTestArgs = [], timeout = '5
   const goBin = go || process.env.GO || 'go';
   const args = ['test', '-count=1', '-json', `-timeout=${timeout}`, ...goTestArgs, './...'];
   const env = { ...process.env, ...extraEnv, VNP_PLUGIN: abs };
+  // The auth suite compares our auth method whatever VNP_PLUGIN is; a missing file fails there, named.
+  if (path.basename(abs) === AUTH_AWS_PLUGIN_FILE && !env[AUTH_AWS_PLUGIN_ENV]) env[AUTH_AWS_PLUGIN_ENV] = abs;
+  env[AUTH_AWS_PLUGIN_ENV] ??= path.join(distDir, AUTH_AWS_PLUGIN_FILE);
 
   out.write(`conformance: ${goBin} ${args.join(' ')}  (VNP_PLUGIN=${abs})\n`);
   const child = spawn(goBin, args, { cwd: conformanceDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -164,11 +176,12 @@ if (isMain) {
   const env = {};
   let aws;
   try {
-    if (!process.env.VNP_REFERENCE_SECRETS_AWS) {
+    for (const [reference, { harnessEnv }] of Object.entries(REFERENCES)) {
+      if (process.env[harnessEnv]) continue;
       try {
-        env.VNP_REFERENCE_SECRETS_AWS = (await ensureGoReference({ log: say })).path;
+        env[harnessEnv] = (await ensureGoReference({ log: say, reference })).path;
       } catch (err) {
-        say(`no Go reference (tests that need it will fail): ${err.message}`);
+        say(`no Go reference ${reference} (tests that need it will fail): ${err.message}`);
       }
     }
     if (!process.env.VNP_AWS_ENDPOINT) {

@@ -1,15 +1,19 @@
-// The Go reference plugin: Vault v1.21.4's builtin AWS secrets engine (builtin/logical/aws), the
-// specification we replace, served as an external plugin. `npm test` (conformance and e2e
-// comparisons), `npm run bench` and `npm run tools` all obtain it here.
+// The Go reference plugins: Vault v1.21.4's builtin AWS secrets engine (builtin/logical/aws) and
+// AWS auth method (builtin/credential/aws), the specifications we replace, each served as an
+// external plugin. `npm test` (conformance and e2e comparisons), `npm run bench` and
+// `npm run tools` all obtain them here.
 //
-//   const { path, label } = await ensureGoReference({ log });
+//   const { path, label } = await ensureGoReference({ log });                       // secrets engine
+//   const { path, label } = await ensureGoReference({ log, reference: 'auth-aws' }); // auth method
 //
-// Where it comes from, first that applies:
-//   1. $VNP_GO_REFERENCE: a prebuilt plugin file (must be executable);
-//   2. the cached build <cache>/bin/vault-builtin-aws-v1.21.4 (<cache> = ${VNP_CACHE:-~/.cache/vault-node-plugins});
-//   3. a fresh build: a 10-line main, generated at run time in <cache>/go-reference-vault-aws-v1.21.4
-//      (never inside the repository), that hands aws.Factory to the sdk's plugin.ServeMultiplex;
-//      `go get` of the pinned Vault module, `go build`. The first build downloads ~1 GB of Go modules.
+// Where one comes from, first that applies:
+//   1. its override variable ($VNP_GO_REFERENCE, $VNP_GO_REFERENCE_AUTH_AWS): a prebuilt plugin file
+//      (must be executable);
+//   2. the cached build <cache>/bin/<binary>-v1.21.4 (<cache> = ${VNP_CACHE:-~/.cache/vault-node-plugins});
+//   3. a fresh build: a 10-line main, generated at run time in <cache>/go-reference-<dir>-v1.21.4
+//      (never inside the repository), that hands the engine's Factory to the sdk's
+//      plugin.ServeMultiplex; `go get` of the pinned Vault module, `go build`. The first build
+//      downloads ~1 GB of Go modules (shared by both references).
 // A build holds a lock directory next to the binary, so parallel callers build once; the binary is
 // written under a temporary name and renamed, so a reader never sees half a file.
 //
@@ -22,22 +26,63 @@ import { acquireLock, cacheDir } from './tools.mjs';
 
 const VAULT_MODULE = 'github.com/hashicorp/vault';
 export const VAULT_VERSION = 'v1.21.4';
-export const REFERENCE_LABEL = `vault builtin/logical/aws ${VAULT_VERSION}`;
 const MIN_GO = [1, 26];
 
+/**
+ * The references, by name.
+ *   pkg          the Vault package whose Factory the generated main serves
+ *   what         how the generated main's comment names it
+ *   binary       file name in <cache>/bin (with -<version>), and the build dir's name part
+ *   override     variable naming a prebuilt file to use instead
+ *   harnessEnv   variable through which `npm test` and the go-harness CLI hand it to the tests
+ */
+export const REFERENCES = Object.freeze({
+  'secrets-aws': Object.freeze({
+    pkg: 'builtin/logical/aws',
+    what: 'builtin AWS secrets engine',
+    binary: 'vault-builtin-aws',
+    buildDir: 'vault-aws',
+    override: 'VNP_GO_REFERENCE',
+    harnessEnv: 'VNP_REFERENCE_SECRETS_AWS',
+  }),
+  'auth-aws': Object.freeze({
+    pkg: 'builtin/credential/aws',
+    what: 'builtin AWS auth method',
+    binary: 'vault-builtin-auth-aws',
+    buildDir: 'vault-auth-aws',
+    override: 'VNP_GO_REFERENCE_AUTH_AWS',
+    harnessEnv: 'VNP_REFERENCE_AUTH_AWS',
+  }),
+});
+
+function referenceSpec(reference) {
+  const spec = REFERENCES[reference];
+  if (!spec) throw new Error(`unknown Go reference "${reference}"; known: ${Object.keys(REFERENCES).join(', ')}`);
+  return spec;
+}
+
+/** "vault builtin/logical/aws v1.21.4": how reports name a reference. */
+export function referenceLabel(reference = 'secrets-aws') {
+  return `vault ${referenceSpec(reference).pkg} ${VAULT_VERSION}`;
+}
+
+/** The secrets engine's label (kept for callers that predate the auth reference). */
+export const REFERENCE_LABEL = referenceLabel('secrets-aws');
+
 /** Where the cached build lives (whether or not it exists yet). */
-export function goReferenceCachePath() {
-  return path.join(cacheDir(), 'bin', `vault-builtin-aws-${VAULT_VERSION}`);
+export function goReferenceCachePath(reference = 'secrets-aws') {
+  return path.join(cacheDir(), 'bin', `${referenceSpec(reference).binary}-${VAULT_VERSION}`);
 }
 
 /**
- * Where the reference is expected without building anything: $VNP_GO_REFERENCE, else the cache.
+ * Where the reference is expected without building anything: its override variable, else the cache.
  * @returns {{ path: string, source: string }}
  */
-export function goReferenceLocation() {
-  const given = process.env.VNP_GO_REFERENCE;
-  if (given) return { path: path.resolve(given), source: 'VNP_GO_REFERENCE' };
-  return { path: goReferenceCachePath(), source: 'the tool cache' };
+export function goReferenceLocation(reference = 'secrets-aws') {
+  const { override } = referenceSpec(reference);
+  const given = process.env[override];
+  if (given) return { path: path.resolve(given), source: override };
+  return { path: goReferenceCachePath(reference), source: 'the tool cache' };
 }
 
 export function isExecutableFile(p) {
@@ -49,26 +94,29 @@ export function isExecutableFile(p) {
   }
 }
 
-const MAIN_GO = [
-  '// Generated by vault-node-plugins scripts/lib/go-reference.mjs: serves Vault\'s builtin AWS',
-  '// secrets engine as an external (multiplexed) backend plugin, as the reference our tests and',
-  '// benchmark compare against.',
-  'package main',
-  '',
-  'import (',
-  '\t"os"',
-  '',
-  '\t"github.com/hashicorp/vault/builtin/logical/aws"',
-  '\t"github.com/hashicorp/vault/sdk/plugin"',
-  ')',
-  '',
-  'func main() {',
-  '\tif err := plugin.ServeMultiplex(&plugin.ServeOpts{BackendFactoryFunc: aws.Factory}); err != nil {',
-  '\t\tos.Exit(1)',
-  '\t}',
-  '}',
-  '',
-].join('\n');
+/** The generated main.go: the engine's Factory served as a multiplexed backend plugin. */
+function mainGo({ pkg, what }) {
+  return [
+    `// Generated by vault-node-plugins scripts/lib/go-reference.mjs: serves Vault's ${what}`,
+    '// as an external (multiplexed) backend plugin, as the reference our tests and benchmark',
+    '// compare against.',
+    'package main',
+    '',
+    'import (',
+    '\t"os"',
+    '',
+    `\tengine "${VAULT_MODULE}/${pkg}"`,
+    '\t"github.com/hashicorp/vault/sdk/plugin"',
+    ')',
+    '',
+    'func main() {',
+    '\tif err := plugin.ServeMultiplex(&plugin.ServeOpts{BackendFactoryFunc: engine.Factory}); err != nil {',
+    '\t\tos.Exit(1)',
+    '\t}',
+    '}',
+    '',
+  ].join('\n');
+}
 
 /** Runs a command with its output on our stderr; rejects with the command and its exit status. */
 function run(cmd, args, { cwd, env, capture = false }) {
@@ -100,15 +148,16 @@ async function checkGo(env) {
   }
 }
 
-async function build(target, log) {
+async function build(reference, target, log) {
+  const spec = referenceSpec(reference);
   // GOWORK off and -mod=mod: the build must not see any workspace or vendor dir around the cache.
   const env = { ...process.env, GOFLAGS: '-mod=mod', GOWORK: 'off' };
   await checkGo(env);
-  const src = path.join(cacheDir(), `go-reference-vault-aws-${VAULT_VERSION}`);
+  const src = path.join(cacheDir(), `go-reference-${spec.buildDir}-${VAULT_VERSION}`);
   fs.mkdirSync(src, { recursive: true });
   fs.writeFileSync(path.join(src, 'go.mod'), 'module vnpgoreference\n\ngo 1.26\n');
-  fs.writeFileSync(path.join(src, 'main.go'), MAIN_GO);
-  log(`building ${REFERENCE_LABEL} in ${src} (first time: downloads ~1 GB of Go modules)`);
+  fs.writeFileSync(path.join(src, 'main.go'), mainGo(spec));
+  log(`building ${referenceLabel(reference)} in ${src} (first time: downloads ~1 GB of Go modules)`);
   await run('go', ['get', `${VAULT_MODULE}@${VAULT_VERSION}`], { cwd: src, env });
   await run('go', ['mod', 'tidy'], { cwd: src, env });
   const tmp = `${target}.tmp-${process.pid}`;
@@ -122,27 +171,30 @@ async function build(target, log) {
 }
 
 /**
- * Absolute path and label of the Go reference plugin, building it on first use.
+ * Absolute path and label of a Go reference plugin, building it on first use.
  * Rejects with the reason when it cannot be had (no Go, too old a Go, no network, build error).
- * @param {{ log?: (msg: string) => void }} [opts]
+ * @param {{ log?: (msg: string) => void, reference?: keyof typeof REFERENCES }} [opts]
+ *   reference: 'secrets-aws' (default) or 'auth-aws'
  * @returns {Promise<{ path: string, label: string }>}
  */
-export async function ensureGoReference({ log = (msg) => process.stderr.write(`[go-reference] ${msg}\n`) } = {}) {
-  const where = goReferenceLocation();
-  if (where.source === 'VNP_GO_REFERENCE') {
-    if (!isExecutableFile(where.path)) throw new Error(`VNP_GO_REFERENCE=${process.env.VNP_GO_REFERENCE} is not an executable file`);
+export async function ensureGoReference({ log = (msg) => process.stderr.write(`[go-reference] ${msg}\n`), reference = 'secrets-aws' } = {}) {
+  const spec = referenceSpec(reference);
+  const where = goReferenceLocation(reference);
+  if (where.source === spec.override) {
+    if (!isExecutableFile(where.path)) throw new Error(`${spec.override}=${process.env[spec.override]} is not an executable file`);
     return { path: where.path, label: `given: ${path.basename(where.path)}` };
   }
   const target = where.path;
-  if (isExecutableFile(target)) return { path: target, label: REFERENCE_LABEL };
+  const label = referenceLabel(reference);
+  if (isExecutableFile(target)) return { path: target, label };
 
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const release = await acquireLock(`${target}.lock`);
   try {
     // Another process may have finished the build while we waited for the lock.
-    if (!isExecutableFile(target)) await build(target, log);
+    if (!isExecutableFile(target)) await build(reference, target, log);
   } finally {
     release();
   }
-  return { path: target, label: REFERENCE_LABEL };
+  return { path: target, label };
 }

@@ -61,25 +61,41 @@ async function post(endpoint, p, body, headers = {}) {
   return text;
 }
 
-/** One unauthenticated IAM query-protocol call (only valid while moto's auth checking is off). */
-function iamCall(endpoint, params) {
+/**
+ * One unauthenticated IAM query-protocol call (only valid while moto's auth checking is off), in
+ * moto's default account or in `accountId` (moto's `x-moto-account-id` header).
+ */
+function iamCall(endpoint, params, accountId) {
   const body = new URLSearchParams({ Version: '2010-05-08', ...params }).toString();
   return post(endpoint, '/', body, {
     'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8',
     Authorization: DUMMY_IAM_AUTH,
+    ...(accountId ? { 'x-moto-account-id': accountId } : {}),
   });
 }
 
-/** Seed moto's randomness, create the admin user, its allow-all policy and its key. */
-async function bootstrapAdmin(endpoint) {
-  await post(endpoint, `/moto-api/seed?a=${SEED}`, '');
-  await iamCall(endpoint, { Action: 'CreateUser', UserName: ADMIN_USER });
-  await iamCall(endpoint, { Action: 'PutUserPolicy', UserName: ADMIN_USER, PolicyName: 'allow-all', PolicyDocument: ADMIN_POLICY });
-  const xml = await iamCall(endpoint, { Action: 'CreateAccessKey', UserName: ADMIN_USER });
+/** Create the admin user, its allow-all policy and its key in one account. */
+async function createAdmin(endpoint, accountId) {
+  await iamCall(endpoint, { Action: 'CreateUser', UserName: ADMIN_USER }, accountId);
+  await iamCall(endpoint, { Action: 'PutUserPolicy', UserName: ADMIN_USER, PolicyName: 'allow-all', PolicyDocument: ADMIN_POLICY }, accountId);
+  const xml = await iamCall(endpoint, { Action: 'CreateAccessKey', UserName: ADMIN_USER }, accountId);
   const accessKeyId = xmlText(xml, 'AccessKeyId');
   const secretAccessKey = xmlText(xml, 'SecretAccessKey');
   if (!accessKeyId || !secretAccessKey) throw new Error(`moto CreateAccessKey answer without a key: ${xml.slice(0, 300)}`);
   return { accessKeyId, secretAccessKey };
+}
+
+/**
+ * Seed moto's randomness, then create the admin in the default account and in each extra account.
+ * Returns { root, accounts: { [accountId]: keyPair } }.
+ */
+async function bootstrapAdmin(endpoint, extraAccounts = []) {
+  await post(endpoint, `/moto-api/seed?a=${SEED}`, '');
+  const root = await createAdmin(endpoint);
+  const accounts = {};
+  // moto resolves a request's account from its access key, so each key works in its own account.
+  for (const accountId of extraAccounts) accounts[accountId] = await createAdmin(endpoint, accountId);
+  return { root, accounts };
 }
 
 /** Set moto's no-auth threshold: '0' = check every request from now on, 'inf' = check nothing. */
@@ -91,6 +107,8 @@ function setAuthThreshold(endpoint, value) {
  * Start moto_server on a free 127.0.0.1 port.
  * options:
  *   sigv4          – check SigV4 signatures and IAM policies (default false)
+ *   extraAccounts  – account ids besides moto's default 123456789012 that get their own admin user
+ *                    (same name, policy) at start; their keys are in `accountCredentials[id]`
  *   log            – progress logger (msg) => void; default silent
  *   env            – extra environment for the server (e.g. MOTO_IAM_LOAD_MANAGED_POLICIES: 'true')
  *   bin            – moto_server executable (default: ensureMoto())
@@ -99,7 +117,10 @@ function setAuthThreshold(endpoint, value) {
  * Returns { endpoint, port, pid, sigv4, logFile, tmpDir, rootCredentials, reset(), stop(), logTail() }.
  */
 export async function startMoto(options = {}) {
-  const { sigv4 = false, log = () => {}, env: extraEnv = {}, startTimeoutMs = 60_000 } = options;
+  const { sigv4 = false, extraAccounts = [], log = () => {}, env: extraEnv = {}, startTimeoutMs = 60_000 } = options;
+  for (const id of extraAccounts) {
+    if (!/^\d{12}$/.test(id)) throw new Error(`extraAccounts: ${JSON.stringify(id)} is not a 12-digit account id`);
+  }
   const bin = options.bin ?? (await ensureMoto());
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vnp-moto-'));
   const logFile = path.join(tmpDir, 'moto.log');
@@ -108,7 +129,7 @@ export async function startMoto(options = {}) {
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     try {
-      return await launch({ bin, port, tmpDir, logFile, extraEnv, startTimeoutMs, log, sigv4, keepTmp: options.keepTmp });
+      return await launch({ bin, port, tmpDir, logFile, extraEnv, startTimeoutMs, log, sigv4, extraAccounts, keepTmp: options.keepTmp });
     } catch (err) {
       lastError = err;
       // Another process may have taken the port between our probe and moto's bind.
@@ -121,7 +142,7 @@ export async function startMoto(options = {}) {
 }
 
 async function launch(o) {
-  const { bin, port, tmpDir, logFile, extraEnv, startTimeoutMs, log, sigv4 } = o;
+  const { bin, port, tmpDir, logFile, extraEnv, startTimeoutMs, log, sigv4, extraAccounts } = o;
   const endpoint = `http://127.0.0.1:${port}`;
   const serverEnv = { ...process.env, ...extraEnv };
   // Our own switch decides when checking starts; an inherited threshold would break the bootstrap.
@@ -148,6 +169,8 @@ async function launch(o) {
     tmpDir,
     /** The admin's key pair; kept valid across reset() (updated in place if moto ever changes it). */
     rootCredentials: { accessKeyId: '', secretAccessKey: '' },
+    /** The admin key pair of each of `extraAccounts` (kept valid across reset() like rootCredentials). */
+    accountCredentials: Object.fromEntries(extraAccounts.map((id) => [id, { accessKeyId: '', secretAccessKey: '' }])),
     logTail(lines = 40) {
       return readTail(logFile, lines);
     },
@@ -158,11 +181,13 @@ async function launch(o) {
     async reset() {
       if (sigv4) await setAuthThreshold(endpoint, 'inf');
       await post(endpoint, '/moto-api/reset', '');
-      const creds = await bootstrapAdmin(endpoint);
+      const { root: creds, accounts } = await bootstrapAdmin(endpoint, extraAccounts);
       if (sigv4) await setAuthThreshold(endpoint, '0');
+      const same = (a, b) => a.accessKeyId === b.accessKeyId && a.secretAccessKey === b.secretAccessKey;
       const credentialsChanged =
-        creds.accessKeyId !== server.rootCredentials.accessKeyId || creds.secretAccessKey !== server.rootCredentials.secretAccessKey;
+        !same(creds, server.rootCredentials) || extraAccounts.some((id) => !same(accounts[id], server.accountCredentials[id]));
       Object.assign(server.rootCredentials, creds);
+      for (const id of extraAccounts) Object.assign(server.accountCredentials[id], accounts[id]);
       return { credentialsChanged };
     },
     _killNow() {
@@ -199,7 +224,9 @@ async function launch(o) {
   });
 
   try {
-    Object.assign(server.rootCredentials, await bootstrapAdmin(endpoint));
+    const { root, accounts } = await bootstrapAdmin(endpoint, extraAccounts);
+    Object.assign(server.rootCredentials, root);
+    for (const id of extraAccounts) Object.assign(server.accountCredentials[id], accounts[id]);
     if (sigv4) await setAuthThreshold(endpoint, '0');
   } catch (err) {
     await server.stop({ keepTmp: true });

@@ -68,6 +68,23 @@ export const PIP_TOOLS = {
     pipArgs: ['--only-binary=:all:'],
     locate: locateMoto,
   },
+  // The Python Vault client, an independent client for the AWS auth method's iam login
+  // (`Client.auth.aws.iam_login` signs GetCallerIdentity with its own SigV4 code, no botocore).
+  // Pure-Python wheels, locked on one interpreter like moto. Regenerate:
+  //   node scripts/lock-pip-tool.mjs 'hvac==2.4.0' scripts/requirements/hvac.txt
+  hvac: {
+    name: 'hvac',
+    version: '2.4.0',
+    python: '3.11',
+    get requirements() {
+      return requirementsFrom('hvac.txt');
+    },
+    pipArgs: ['--only-binary=:all:'],
+    locate: (venvDir) => {
+      const exe = path.join(venvDir, 'bin', 'python');
+      return fs.existsSync(exe) ? exe : null;
+    },
+  },
 };
 
 /** Root of the tool cache. */
@@ -353,8 +370,21 @@ export async function ensureMoto() {
   return exe;
 }
 
+/**
+ * Absolute path of the Python interpreter of the pinned hvac venv (`python -c 'import hvac'` works
+ * there). HVAC_PYTHON wins (any interpreter that can import hvac).
+ */
+export async function ensureHvacPython() {
+  if (process.env.HVAC_PYTHON) return path.resolve(process.env.HVAC_PYTHON);
+  const venvDir = await ensurePipTool(PIP_TOOLS.hvac);
+  const exe = PIP_TOOLS.hvac.locate(venvDir);
+  if (!exe) throw new Error(`python not found in ${venvDir}; remove that folder and retry`);
+  return exe;
+}
+
 /** Everything `npm run tools` installs: name → async () => path. */
 export const TOOL_INSTALLERS = {
   bao: ensureBao,
   moto: ensureMoto,
+  hvac: ensureHvacPython,
 };

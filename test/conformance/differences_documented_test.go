@@ -9,19 +9,20 @@ import (
 	"vaultnodeplugins/conformance/differential"
 )
 
-// The README's table of differences from Vault's engine is the list of
-// topics in the differential suite's data file, word for word: a difference
-// cannot be kept on purpose without the operator reading why, and the README
-// cannot promise one the suite does not check.
+// Each README table of differences from Vault (one per differential suite)
+// is the list of topics in that suite's data file, word for word: a
+// difference cannot be kept on purpose without the operator reading why, and
+// the README cannot promise one the suite does not check.
 func TestDifferencesDocumentedInReadme(t *testing.T) {
-	for _, tc := range []struct{ file, heading string }{
-		{awsSecretsDifferences, "### Differences from Vault's engine"},
+	for _, tc := range []struct{ file, section, heading string }{
+		{awsSecretsDifferences, "## AWS secrets engine", "### Differences from Vault's engine"},
+		{awsAuthDifferences, "## AWS auth method", "### Differences from Vault's auth method"},
 	} {
 		listed, err := differential.LoadDeliberate(tc.file)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows := readmeTable(t, tc.heading)
+		rows := readmeTable(t, tc.section, tc.heading)
 		for _, id := range listed.TopicIDs() {
 			topic := listed.Topics[id]
 			row, ok := rows[id]
@@ -41,17 +42,26 @@ func TestDifferencesDocumentedInReadme(t *testing.T) {
 }
 
 // readmeTable returns the rows `| `id` | what | why |` of the first table
-// after heading in the repository's README.md, keyed by id.
-func readmeTable(t *testing.T, heading string) map[string][2]string {
+// after heading, within the `##` section named section, in the repository's
+// README.md, keyed by id.
+func readmeTable(t *testing.T, section, heading string) map[string][2]string {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
 	if err != nil {
 		t.Fatalf("read README.md: %v", err)
 	}
 	text := string(raw)
+	start := strings.Index(text, "\n"+section+"\n")
+	if start < 0 {
+		t.Fatalf("README.md has no section %q", section)
+	}
+	text = text[start+len(section)+2:]
+	if end := strings.Index(text, "\n## "); end >= 0 {
+		text = text[:end+1]
+	}
 	at := strings.Index(text, "\n"+heading+"\n")
 	if at < 0 {
-		t.Fatalf("README.md has no heading %q", heading)
+		t.Fatalf("README.md has no heading %q in section %q", heading, section)
 	}
 	rows := map[string][2]string{}
 	inTable := false

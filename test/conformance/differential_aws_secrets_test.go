@@ -432,7 +432,13 @@ func (s *sharedRun) oriented(byReader, byWriter map[string]interface{}) (map[str
 // readBoth reads path first through the reader (so that an upgrade on read
 // is the reader's), then through the writer, and compares.
 func (s *sharedRun) readBoth(path string, op logical.Operation) {
-	name := s.prefix + string(op) + " " + path
+	s.readBothAs(path, path, op)
+}
+
+// readBothAs is readBoth with the case named by label instead of the path
+// (for paths that hold a random value).
+func (s *sharedRun) readBothAs(label, path string, op logical.Operation) {
+	name := s.prefix + string(op) + " " + label
 	s.t.Run(name, func(t *testing.T) {
 		byReader := differential.Tree(s.send(s.reader, &logical.Request{Operation: op, Path: path}))
 		byWriter := differential.Tree(s.send(s.writer, &logical.Request{Operation: op, Path: path}))

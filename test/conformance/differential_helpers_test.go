@@ -42,6 +42,10 @@ type dcase struct {
 	rules differential.Rules
 	// of names the earlier case whose lease a renew/revoke case handles.
 	of string
+	// capture copies, per side, string values of the reply's data into that
+	// side's vars (var name -> data key), for later cases to use (a role tag
+	// each engine generated itself, for instance).
+	capture map[string]string
 }
 
 // c is a case; with data nil the request has no body/query.
@@ -55,6 +59,16 @@ func renewOf(name, issuing string) dcase { return dcase{name: name, op: renew, o
 
 // revokeOf revokes the lease that the case named issuing got.
 func revokeOf(name, issuing string) dcase { return dcase{name: name, op: revoke, of: issuing} }
+
+// capturing returns x with the reply's data[key] kept as ${name} for later cases.
+func (x dcase) capturing(name, key string) dcase {
+	out := map[string]string{name: key}
+	for k, v := range x.capture {
+		out[k] = v
+	}
+	x.capture = out
+	return x
+}
 
 func (x dcase) with(r differential.Rules) dcase {
 	x.rules = x.rules.With(r)
@@ -71,15 +85,23 @@ func (v vars) apply(data d) d {
 	}
 	out := d{}
 	for k, val := range data {
-		if s, ok := val.(string); ok {
-			for name, repl := range v {
-				s = strings.ReplaceAll(s, "${"+name+"}", repl)
-			}
-			val = s
+		switch x := val.(type) {
+		case string:
+			val = v.expand(x)
+		case d:
+			val = v.apply(x)
 		}
 		out[k] = val
 	}
 	return out
+}
+
+// expand substitutes "${NAME}" in one string (data values and paths).
+func (v vars) expand(s string) string {
+	for name, repl := range v {
+		s = strings.ReplaceAll(s, "${"+name+"}", repl)
+	}
+	return s
 }
 
 // envReferenceSecretsAWS names the Go reference plugin (Vault's builtin AWS
@@ -114,8 +136,12 @@ func referencePlugin(t *testing.T, env string) string {
 // test fails.
 func startPair(t *testing.T, pluginType, name, refEnv string) *differential.Pair {
 	t.Helper()
-	ours := pluginPath(t)
-	ref := referencePlugin(t, refEnv)
+	return startPairFiles(t, pluginType, name, pluginPath(t), referencePlugin(t, refEnv))
+}
+
+// startPairFiles launches the two given plugin files.
+func startPairFiles(t *testing.T, pluginType, name, ours, ref string) *differential.Pair {
+	t.Helper()
 	oursLog, refLog := &syncBuffer{}, &syncBuffer{}
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	defer cancel()
@@ -184,6 +210,7 @@ func (ck *checker) check(t *testing.T, caseName string, ours, vault map[string]i
 	diffs := differential.Compare(ours, vault, rules)
 	unlisted, vanished := differential.Classify(caseName, diffs, ck.listed)
 	writeReport(caseName, diffs, unlisted)
+	writeTrace(caseName, ours, vault)
 	for _, u := range unlisted {
 		t.Errorf("case %q: unlisted difference at %s: ours %s, vault %s", caseName, u.Where, u.Ours, u.Vault)
 	}
@@ -231,6 +258,27 @@ func writeReport(caseName string, diffs, unlisted []differential.Difference) {
 	}
 }
 
+// envDiffTrace, when set, names a file that receives both replies of every
+// case (JSON lines), differences or not: to review what the reference
+// answers.
+const envDiffTrace = "VNP_DIFF_TRACE"
+
+func writeTrace(caseName string, ours, vault map[string]interface{}) {
+	file := os.Getenv(envDiffTrace)
+	if file == "" {
+		return
+	}
+	reportMu.Lock()
+	defer reportMu.Unlock()
+	f, err := os.OpenFile(file, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	line, _ := json.Marshal(map[string]interface{}{"case": caseName, "ours": ours, "vault": vault})
+	fmt.Fprintln(f, string(line))
+}
+
 func compact(v interface{}) string {
 	raw, err := json.Marshal(v)
 	if err != nil {
@@ -276,6 +324,15 @@ func (s *scenario) run(t *testing.T, cases []dcase) {
 				pair[i] = differential.Send(ctx, side, s.m.Instance(side), req)
 			}
 			s.got[x.name] = pair
+			for name, key := range x.capture {
+				for i, side := range []differential.Side{differential.Ours, differential.Vault} {
+					if r := pair[i].Resp; r != nil && !r.IsError() {
+						if v, ok := r.Data[key].(string); ok {
+							s.vars[side][name] = v
+						}
+					}
+				}
+			}
 			s.ck.check(t, x.name, differential.Tree(pair[0]), differential.Tree(pair[1]), s.rules.With(x.rules))
 		})
 	}
@@ -289,6 +346,10 @@ func (s *scenario) request(x dcase, side differential.Side, i int) (*logical.Req
 			return nil, fmt.Errorf("issuing case %q has not run", x.of)
 		}
 		ex := issued[i]
+		if x.op == renew && ex.Resp != nil && ex.Resp.Auth != nil && ex.Resp.Secret == nil {
+			// A login's token, renewed as core's token store asks the auth method.
+			return differential.RenewAuthRequest(ex, 0, s.m.System(side))
+		}
 		if ex.Resp == nil || ex.Resp.Secret == nil {
 			return nil, fmt.Errorf("issuing case %q got no lease on this side (status %v, error %v)",
 				x.of, differential.Tree(ex)["status"], differential.Tree(ex)["error"])
@@ -298,5 +359,5 @@ func (s *scenario) request(x dcase, side differential.Side, i int) (*logical.Req
 		}
 		return differential.RevokeRequest(ex, s.m.System(side))
 	}
-	return &logical.Request{Operation: x.op, Path: x.path, Data: s.vars[side].apply(x.data)}, nil
+	return &logical.Request{Operation: x.op, Path: s.vars[side].expand(x.path), Data: s.vars[side].apply(x.data)}, nil
 }

@@ -24,6 +24,8 @@ export interface MotoServer {
    * only key moto accepts until a test creates more. Stays valid across reset().
    */
   rootCredentials: AwsKeyPair;
+  /** The allow-all admin's key in each of `extraAccounts` (same user name), by account id. */
+  accountCredentials: Record<string, AwsKeyPair>;
   /** Wipe all moto state and re-create the admin (same key). Not while requests are in flight. */
   reset(): Promise<{ credentialsChanged: boolean }>;
   stop(opts?: { keepTmp?: boolean }): Promise<void>;
@@ -33,6 +35,8 @@ export interface MotoServer {
 export interface StartMotoOptions {
   /** Check SigV4 signatures and IAM policies (default false). */
   sigv4?: boolean;
+  /** Account ids (12 digits) besides moto's default 123456789012 that get an admin of their own. */
+  extraAccounts?: string[];
   log?: (msg: string) => void;
   /** Extra environment for moto_server, e.g. { MOTO_IAM_LOAD_MANAGED_POLICIES: "true" }. */
   env?: Record<string, string>;

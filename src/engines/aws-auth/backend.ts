@@ -28,10 +28,10 @@ log in at "login".`;
 
 /** The method's declaration over a mount's context: every path, renewal and periodic work. */
 export function awsAuthBackendSpec(ctx: AwsAuthContext): BackendSpec {
+  const lists = listsFeature(ctx, verifyRoleTagForDenyList);
   // Per-role write locks, shared by the role paths and the storage upgrade.
   const roleLocks = new KeyedLock();
   let upgrade: AbortController | undefined;
-  const lists = listsFeature(ctx, verifyRoleTagForDenyList);
   return {
     type: "credential",
     help: BACKEND_HELP,

@@ -51,6 +51,7 @@ export function loginPath(ctx: AwsAuthContext) {
   };
   return definePath({
     pattern: "login$",
+    displayAttrs: { operationPrefix: "aws", operationVerb: "login" },
     fields: loginFields,
     operations: {
       update: handle("login"),
