@@ -84,8 +84,14 @@ export const LAYOUTS: StorageLayout[] = [
       max_retries: "int64", role_arn: "string",
     },
   },
-  // identityConfig: the metadata handlers marshal as {"auth_metadata": [...] | null}.
-  { prefix: "config/identity", exact: true, members: { iam_alias: "string", iam_auth_metadata_handler: "any", ec2_alias: "string", ec2_auth_metadata_handler: "any" } },
+  {
+    // identityConfig: the metadata handlers marshal as {"auth_metadata": [...] | null}.
+    prefix: "config/identity",
+    exact: true,
+    members: { iam_alias: "string", iam_auth_metadata_handler: "any", ec2_alias: "string", ec2_auth_metadata_handler: "any", iam_metadata_tags: "[]string" },
+    // This plugin's (vault#31864, IAM tags as metadata): written only when set; Vault ignores it.
+    optional: ["iam_metadata_tags"],
+  },
   { prefix: "config/certificate/", members: { aws_public_cert: "string", type: "string" } },
   { prefix: "config/sts/", members: { sts_role: "string", external_id: "string" }, optional: ["external_id"] },
   { prefix: "config/tidy/identity-whitelist", exact: true, ...TIDY },
@@ -107,8 +113,6 @@ export const LAYOUTS: StorageLayout[] = [
     optional: [
       "bound_ami_id", "bound_account_id", "bound_iam_principal_arn", "bound_iam_principal_id", "bound_iam_role_arn", "bound_iam_instance_profile_arn",
       "bound_region", "bound_subnet_id", "bound_vpc_id",
-      // FINDING (see KNOWN_FINDINGS): upstream writes "alias_metadata": null; this plugin never writes it.
-      "alias_metadata",
     ],
   },
   {
@@ -122,16 +126,6 @@ export const LAYOUTS: StorageLayout[] = [
   // roleTagBlacklistEntry, under its pre-1.7 storage name.
   { prefix: "blacklist/roletag/", members: { creation_time: "time", expiration_time: "time" } },
 ];
-
-/**
- * Findings the fuzzer confirmed and this branch does not fix: each is asserted as it stands (so a
- * fix makes its test fail, and the entry is removed), never hidden.
- */
-export const KNOWN_FINDINGS = {
-  aliasMetadata:
-    'role/<name> storage lacks "alias_metadata": upstream\'s awsRoleEntry embeds tokenutil.TokenParams, whose AliasMetadata ' +
-    'map[string]string `json:"alias_metadata"` marshals as null when unset; tokenParamsToStorage (src/framework/token-fields.ts) never writes it.',
-} as const;
 
 /** The upstream texts (and this plugin's refusals beyond them) that name a problem, not a field. */
 const PROBLEMS: RegExp[] = [
@@ -260,6 +254,7 @@ async function fuzzProfileOf(): Promise<FuzzProfile> {
       external_id: ["fuzz-external", ""],
       iam_alias: ["role_id", "unique_id", "full_arn", "canonical_arn"],
       ec2_alias: ["role_id", "instance_id", "image_id"],
+      iam_metadata_tags: ["team", "team,cost-center", ""],
       iam_metadata: ["default", "", "account_id,canonical_arn,client_arn,client_user_id,inferred_aws_region,inferred_entity_id,inferred_entity_type,auth_type", "unknown_field"],
       ec2_metadata: ["default", "", "account_id,ami_id,instance_id,region,auth_type", "unknown_field"],
       // role
