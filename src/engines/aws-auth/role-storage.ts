@@ -139,6 +139,9 @@ const rawRoles = jsonCollection(STORAGE.rolePrefix, (value: unknown) => value);
 
 /** Role names are case-insensitive: stored lower-cased, as upstream does. */
 export function readRole(storage: Storage, name: string): Promise<AwsAuthRole | undefined> {
+  // A login's `role` or a role tag's r= may hold "/": no role is ever stored under such a name
+  // (upstream's Get of that key finds nothing), so it is not found rather than a storage error.
+  if (name.includes("/")) return Promise.resolve(undefined);
   return roles.get(storage, name.toLowerCase());
 }
 

@@ -28,11 +28,26 @@ export interface FuzzProfile {
   names: readonly string[];
   /** Plausible values by field name, to get writes past validation (every field is fuzzed anyway). */
   hints?: Readonly<Record<string, readonly unknown[]>>;
+  /**
+   * Whole plausible bodies by path pattern, for paths whose fields only work together (a login's
+   * signed request): half the bodies of such a path start from one of them.
+   */
+  bodies?: Readonly<Record<string, readonly Record<string, unknown>[]>>;
+  /** Relative weights of paths by pattern (default 4), for paths with deep logic behind one field set. */
+  weights?: Readonly<Record<string, number>>;
   /** Upstream's JSON layout of every storage prefix the engine owns. */
   layouts: readonly StorageLayout[];
   /** Error texts about a problem no field names. */
   problems?: readonly RegExp[];
+  /**
+   * The secrets a stored entry holds (a secret key, an HMAC key): no answer may contain them.
+   * Values shorter than MIN_SECRET_LENGTH are ignored (a fuzzed "1" is in every other answer).
+   */
+  secretsOf?: (key: string, stored: Readonly<Record<string, unknown>>) => readonly string[];
 }
+
+/** Shorter stored secrets are not looked for in answers. */
+export const MIN_SECRET_LENGTH = 12;
 
 /** What a step does: a path operation ("write" is Vault's create-or-update), or lease work. */
 export type PathVerb = "read" | "list" | "write" | "delete" | "patch";
@@ -81,13 +96,16 @@ function pathStep(profile: FuzzProfile, spec: PathSpec<FieldSchemas>, index: num
       ? fc.constant({})
       : fc.subarray(names, { maxLength: Math.min(count, names.length) }).chain((chosen) => fc.tuple(...chosen.map(value)).map((values) => Object.fromEntries(chosen.map((n, i) => [n, values[i]]))));
   const schema = (name: string): FieldSchema => spec.fields[name] as FieldSchema;
+  const bodies = profile.bodies?.[spec.pattern] ?? [];
+  const base: fc.Arbitrary<Record<string, unknown>> = bodies.length === 0 ? fc.constant({}) : fc.oneof(fc.constant({}), fc.constantFrom(...bodies));
   const data = fc
     .tuple(
+      base,
       pick(5, (name) => plausibleValue(schema(name), profile.hints?.[name] ?? [])),
       fc.oneof({ weight: 1, arbitrary: fc.constant({}) }, { weight: 3, arbitrary: pick(3, (name) => hostileFieldValue(schema(name))) }),
       fc.option(fc.dictionary(hostileString, hostileValue, { maxKeys: 2 }), { freq: 6 }),
     )
-    .map(([plausible, hostile, extra]) => ({ ...(extra ?? {}), ...plausible, ...hostile }));
+    .map(([whole, plausible, hostile, extra]) => ({ ...(extra ?? {}), ...whole, ...plausible, ...hostile }));
   return fc.constantFrom(...shapes).chain((shape) =>
     fc.record({
       kind: fc.constant("path" as const),
@@ -104,7 +122,7 @@ function pathStep(profile: FuzzProfile, spec: PathSpec<FieldSchemas>, index: num
 export function stepArbitrary(profile: FuzzProfile, backend: FrameworkBackend): fc.Arbitrary<Step> {
   const paths = backend.spec.paths as PathSpec<FieldSchemas>[];
   return fc.oneof(
-    ...paths.map((spec, i) => ({ weight: 4, arbitrary: pathStep(profile, spec, i) })),
+    ...paths.map((spec, i) => ({ weight: profile.weights?.[spec.pattern] ?? 4, arbitrary: pathStep(profile, spec, i) })),
     { weight: 1, arbitrary: fc.constant<Step>({ kind: "rollback" }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant("lease" as const), operation: fc.constantFrom("renew" as const, "revoke" as const), pick: fc.nat() }) },
   );
@@ -187,6 +205,8 @@ export class FuzzSession {
   readonly log: string[] = [];
   readonly #leases: Secret[] = [];
   readonly #paths: PathSpec<FieldSchemas>[];
+  /** Secrets held in storage now or before, with where they are stored. */
+  readonly #secrets = new Map<string, string>();
 
   private constructor(
     private readonly profile: FuzzProfile,
@@ -204,7 +224,8 @@ export class FuzzSession {
       const what = `preamble ${operation} ${path}`;
       session.log.push(what);
       const outcome = await session.#call(operation, path, data === undefined ? {} : { data });
-      if (!session.#check(what, outcome, undefined, data) ) session.#fail(`${what}: refused`);
+      await session.#checkStorage(what);
+      if (!session.#check(what, outcome, undefined, data)) session.#fail(`${what}: refused`);
     }
     return session;
   }
@@ -252,6 +273,8 @@ export class FuzzSession {
     }
     const problem = responseProblem(outcome.response);
     if (problem !== undefined) this.#fail(`${what}: reply not decodable: ${problem}`);
+    const leaked = this.#leakedSecret(outcome.response, input);
+    if (leaked !== undefined) this.#fail(`${what}: the answer shows the secret stored in ${leaked}: ${JSON.stringify(outcome.response?.data)?.slice(0, 500)}`);
     if (isErrorResponse(outcome.response)) {
       const textProblem = errorTextProblem(outcome.response?.data?.["error"], textContext);
       if (textProblem !== undefined) this.#fail(`${what}: ${textProblem}`);
@@ -260,12 +283,37 @@ export class FuzzSession {
     return true;
   }
 
+  /** Where a secret the answer contains is stored, unless the request itself carried it. */
+  #leakedSecret(response: Response | undefined, input: unknown): string | undefined {
+    if (response === undefined || this.#secrets.size === 0) return undefined;
+    const text = JSON.stringify({ data: response.data ?? null, warnings: response.warnings ?? [] });
+    const sent = JSON.stringify(input) ?? "";
+    for (const [secret, key] of this.#secrets) if (text.includes(secret) && !sent.includes(secret)) return key;
+    return undefined;
+  }
+
+  #learnSecrets(entries: Map<string, string>): void {
+    const secretsOf = this.profile.secretsOf;
+    if (secretsOf === undefined) return;
+    for (const [key, latin1] of entries) {
+      let stored: unknown;
+      try {
+        stored = JSON.parse(Buffer.from(latin1, "latin1").toString("utf8"));
+      } catch {
+        continue;
+      }
+      if (typeof stored !== "object" || stored === null || Array.isArray(stored)) continue;
+      for (const secret of secretsOf(key, stored as Record<string, unknown>)) if (secret.length >= MIN_SECRET_LENGTH) this.#secrets.set(secret, key);
+    }
+  }
+
   async #checkStorage(what: string): Promise<Map<string, string>> {
     const entries = await snapshot(this.instance.storage);
     for (const [key, latin1] of entries) {
       const problem = storageEntryProblem(key, Buffer.from(latin1, "latin1"), this.profile.layouts);
       if (problem !== undefined) this.#fail(`${what}: storage ${problem}`);
     }
+    this.#learnSecrets(entries);
     return entries;
   }
 
@@ -313,19 +361,20 @@ export class FuzzSession {
         return;
       }
       case "path":
-        return this.#runPath(step);
+        await this.#runPath(step);
+        return;
     }
   }
 
-  /** One request given by hand (a fixed scenario), checked like a generated one. */
-  async request(verb: PathVerb, path: string, data: Record<string, unknown> = {}): Promise<void> {
+  /** One request given by hand (a fixed scenario), checked like a generated one; its answer. */
+  async request(verb: PathVerb, path: string, data: Record<string, unknown> = {}): Promise<Response | undefined> {
     const spec = this.instance.backend.routeOf(path);
     const index = spec === undefined ? -1 : this.#paths.indexOf(spec);
     if (index === -1) throw new Error(`fuzz: no path serves ${path}`);
-    await this.#runPath({ kind: "path", path: index, shape: { parts: [{ literal: path }], captures: [] }, captures: {}, verb, data });
+    return this.#runPath({ kind: "path", path: index, shape: { parts: [{ literal: path }], captures: [] }, captures: {}, verb, data });
   }
 
-  async #runPath(step: Extract<Step, { kind: "path" }>): Promise<void> {
+  async #runPath(step: Extract<Step, { kind: "path" }>): Promise<Response | undefined> {
     const spec = this.#paths[step.path];
     if (spec === undefined) throw new Error(`no path ${step.path}`);
     const path = fillShape(step.shape, step.captures);
@@ -348,25 +397,27 @@ export class FuzzSession {
         const upstreamsOwn = thrown instanceof LogicalError && thrown.kind === "user" && /^error converting input for field /.test(thrown.message);
         const fault = upstreamsOwn ? undefined : faultOf(thrown);
         if (fault !== undefined) this.#fail(`${what}: existence check: ${fault}`);
-        return;
+        return undefined;
       }
       if (exists.found && !exists.exists) operation = "create";
     }
     const outcome = await this.#call(operation, path, { data: step.data });
-    const accepted = this.#check(what, outcome, spec, step.data);
+    // Storage first, so a secret this very request stored is known when its answer is checked.
     const after = await this.#checkStorage(what);
+    const accepted = this.#check(what, outcome, spec, step.data);
     if (outcome.response?.secret !== undefined) this.#leases.push(outcome.response.secret);
 
     // Whatever a request left in storage — accepted or not: a request that fails halfway, after
     // AWS acted, may keep what it did, as upstream's rotate-root does — must read back.
     const changed = !sameEntries(before, after, (key) => key.startsWith("wal/"));
     if (accepted && (step.verb === "write" || step.verb === "patch" || step.verb === "delete")) this.coverage.accepted(spec.pattern);
-    if (!changed) return;
+    if (!changed) return outcome.response;
     if (spec.operations.read !== undefined) {
       const read = await this.#call("read", path);
       if (!this.#check(`${what}, then READ`, read, spec, {})) this.#fail(`${what}, then READ: refused after storage changed`);
     }
     await this.#readRelated(what, step.captures);
     await this.#listEverything(what);
+    return outcome.response;
   }
 }
