@@ -97,6 +97,25 @@ describe("token endpoint", () => {
   });
 });
 
+describe("workload identity into a user-assigned identity", () => {
+  it("client_id of the identity + a federated assertion: a token with the identity's oid, appid and xms_mirid", async () => {
+    const issuer = "https://oidc.aks.example/cluster-2/";
+    const subject = "system:serviceaccount:vault:vault";
+    const uai = az.fixtures.addUserAssignedIdentity({ name: "aks-wi", federatedCredentials: [{ issuer, subject, audiences: ["api://AzureADTokenExchange"] }] });
+    const r = await call(
+      `/${az.tenantId}/oauth2/v2.0/token`,
+      form({ grant_type: "client_credentials", client_id: uai.clientId, scope: "https://management.azure.com//.default", client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: await az.issueFederatedToken({ issuer, subject }) }),
+    );
+    expect(r.status).toBe(200);
+    const keys = createRemoteJWKSet(new URL(`${az.url}/common/discovery/keys`));
+    const { payload } = await jwtVerify(String(r.body["access_token"]), keys, { issuer: az.issuer, audience: "https://management.azure.com/" });
+    expect(payload).toMatchObject({ oid: uai.principalId, appid: uai.clientId, xms_mirid: expect.stringMatching(/userAssignedIdentities\/aks-wi$/) });
+    // A managed identity has no secrets.
+    const withSecret = await call(`/${az.tenantId}/oauth2/v2.0/token`, form({ grant_type: "client_credentials", client_id: uai.clientId, client_secret: "x", scope: "https://management.azure.com/.default" }));
+    expect(withSecret.status).toBe(401);
+  });
+});
+
 describe("managed-identity endpoint", () => {
   const path = (q: Record<string, string>) => `/metadata/identity/oauth2/token?${new URLSearchParams(q).toString()}`;
   const md = { headers: { Metadata: "true" } };

@@ -1,6 +1,7 @@
 // The ARM side of the fake: the resources a login can name (VMs, scale sets, user-assigned
 // identities, any other resource with a managed identity) and the resource providers that say
 // which api-versions a resource type has. Plain data; arm-json.ts renders it as ARM does.
+import type { FederatedCredential } from "./graph-store.js";
 import { armResourceId, guid, parseResourceId, resourceKey } from "./ids.js";
 
 export interface SystemIdentity {
@@ -19,6 +20,8 @@ export interface UserAssignedIdentity {
   location: string;
   principalId: string;
   clientId: string;
+  /** Trust for workload-identity federation (e.g. an AKS service account) into this identity. */
+  federatedCredentials: FederatedCredential[];
 }
 
 interface IdentityHolder {
@@ -133,7 +136,7 @@ export class ArmFixtures {
     return this.groups.has(`${subscriptionId}/${name}`.toLowerCase());
   }
 
-  addUserAssignedIdentity(opts: Placement & { name: string; principalId?: string; clientId?: string }): UserAssignedIdentity {
+  addUserAssignedIdentity(opts: Placement & { name: string; principalId?: string; clientId?: string; federatedCredentials?: FederatedCredential[] }): UserAssignedIdentity {
     const p = this.place(opts);
     const uai: UserAssignedIdentity = {
       kind: "userAssignedIdentity",
@@ -142,6 +145,7 @@ export class ArmFixtures {
       name: opts.name,
       principalId: opts.principalId ?? guid(),
       clientId: opts.clientId ?? guid(),
+      federatedCredentials: opts.federatedCredentials ?? [],
     };
     return this.store(uai);
   }
@@ -216,6 +220,13 @@ export class ArmFixtures {
 
   get(id: string): ArmResource | undefined {
     return this.resources.get(resourceKey(id));
+  }
+
+  identityByClientId(clientId: string): UserAssignedIdentity | undefined {
+    for (const r of this.resources.values()) {
+      if (r.kind === "userAssignedIdentity" && r.clientId.toLowerCase() === clientId.toLowerCase()) return r;
+    }
+    return undefined;
   }
 
   /** User-assigned identities of one resource group, in insertion order. */

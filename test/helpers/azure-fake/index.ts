@@ -144,9 +144,11 @@ export async function startAzureFake(opts: AzureFakeOptions = {}): Promise<Azure
         {
           tenantId,
           store,
+          fixtures,
           ring,
           now,
-          issueAppToken: (app, audience, appidacr) => sign(ring, appClaims(tenantId, nowSeconds(), { app, audience, appidacr })),
+          issueClientToken: (client, audience, appidacr) =>
+            sign(ring, client.kind === "app" ? appClaims(tenantId, nowSeconds(), { app: client.app, audience, appidacr }) : userAssignedIdentityClaims(tenantId, nowSeconds(), { uai: client.uai, audience })),
         },
         tenant,
         version,

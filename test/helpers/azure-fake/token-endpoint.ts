@@ -3,15 +3,32 @@
 // credentials) or by a federated client assertion (checked against its federated credentials).
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from "jose";
 import { aadError, type HttpReply } from "./errors.js";
-import type { GraphApplication, GraphStore } from "./graph-store.js";
+import type { ArmFixtures, UserAssignedIdentity } from "./fixtures.js";
+import type { FederatedCredential, GraphApplication, GraphStore, PasswordCredential } from "./graph-store.js";
 import type { KeyRing } from "./keys.js";
 
 export interface TokenContext {
   tenantId: string;
   store: GraphStore;
+  fixtures: ArmFixtures;
   ring: KeyRing;
   now: () => number;
-  issueAppToken(app: GraphApplication, audience: string, appidacr: "1" | "2"): Promise<string>;
+  issueClientToken(client: TokenClient, audience: string, appidacr: "1" | "2"): Promise<string>;
+}
+
+/** Who a client_id names: an app registration, or a user-assigned identity (workload identity). */
+export type TokenClient = { kind: "app"; app: GraphApplication } | { kind: "identity"; uai: UserAssignedIdentity };
+
+interface ClientTrust {
+  clientId: string;
+  passwords: PasswordCredential[];
+  federatedCredentials: FederatedCredential[];
+}
+
+function trustOf(c: TokenClient): ClientTrust {
+  return c.kind === "app"
+    ? { clientId: c.app.appId, passwords: c.app.passwords, federatedCredentials: c.app.federatedCredentials }
+    : { clientId: c.uai.clientId, passwords: [], federatedCredentials: c.uai.federatedCredentials };
 }
 
 const assertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -38,7 +55,9 @@ export async function handleToken(ctx: TokenContext, tenant: string, version: "v
   const clientId = form.get("client_id") ?? "";
   if (clientId === "") return aadError(400, "invalid_request", 900144, "The request body must contain the following parameter: 'client_id'.");
   const app = ctx.store.byAppId(clientId)[0];
-  if (app === undefined) {
+  const uai = app === undefined ? ctx.fixtures.identityByClientId(clientId) : undefined;
+  const client: TokenClient | undefined = app !== undefined ? { kind: "app", app } : uai !== undefined ? { kind: "identity", uai } : undefined;
+  if (client === undefined) {
     return aadError(400, "unauthorized_client", 700016, `Application with identifier '${clientId}' was not found in the directory '${ctx.tenantId}'.`);
   }
 
@@ -46,21 +65,21 @@ export async function handleToken(ctx: TokenContext, tenant: string, version: "v
   const assertion = form.get("client_assertion");
   let appidacr: "1" | "2";
   if (secret !== null && secret !== "") {
-    const refused = checkSecret(ctx, app, secret);
+    const refused = checkSecret(ctx, trustOf(client), secret);
     if (refused !== undefined) return refused;
     appidacr = "1";
   } else if (assertion !== null && assertion !== "") {
     if (form.get("client_assertion_type") !== assertionType) {
       return aadError(400, "invalid_request", 50027, "client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer.");
     }
-    const refused = await checkAssertion(ctx, app, assertion);
+    const refused = await checkAssertion(ctx, trustOf(client), assertion);
     if (refused !== undefined) return refused;
     appidacr = "2";
   } else {
     return aadError(401, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
   }
 
-  const accessToken = await ctx.issueAppToken(app, audience, appidacr);
+  const accessToken = await ctx.issueClientToken(client, audience, appidacr);
   const lifetime = 3599;
   if (version === "v2") return { status: 200, body: { token_type: "Bearer", expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken } };
   const now = Math.floor(ctx.now() / 1000);
@@ -78,19 +97,19 @@ export async function handleToken(ctx: TokenContext, tenant: string, version: "v
   };
 }
 
-function checkSecret(ctx: TokenContext, app: GraphApplication, secret: string): HttpReply | undefined {
+function checkSecret(ctx: TokenContext, app: ClientTrust, secret: string): HttpReply | undefined {
   const cred = app.passwords.find((p) => p.secretText === secret);
   if (cred === undefined) {
-    return aadError(401, "invalid_client", 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.appId}'.`);
+    return aadError(401, "invalid_client", 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`);
   }
   const now = ctx.now();
   if (Date.parse(cred.endDateTime) <= now) {
-    return aadError(401, "invalid_client", 7000222, `The provided client secret keys for app '${app.appId}' are expired. Visit the Azure portal to create new keys for your app.`);
+    return aadError(401, "invalid_client", 7000222, `The provided client secret keys for app '${app.clientId}' are expired. Visit the Azure portal to create new keys for your app.`);
   }
   return undefined;
 }
 
-async function checkAssertion(ctx: TokenContext, app: GraphApplication, assertion: string): Promise<HttpReply | undefined> {
+async function checkAssertion(ctx: TokenContext, app: ClientTrust, assertion: string): Promise<HttpReply | undefined> {
   let unverified: JWTPayload;
   try {
     const part = assertion.split(".")[1] ?? "";
