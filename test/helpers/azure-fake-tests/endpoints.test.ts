@@ -255,3 +255,22 @@ describe("Graph", () => {
     expect((await call(`/v1.0/applications`, bearer(await armToken()))).status).toBe(401);
   });
 });
+
+describe("fault injection", () => {
+  it("answers matching requests with the injected error (ARM shape, Retry-After) without running the handler", async () => {
+    const token = String((await clientToken("https://graph.microsoft.com/.default")).body["access_token"]);
+    const before = az.graph.passwords(app.appId).length;
+    az.injectFault({ surface: "graph", path: "/addPassword", status: 503, times: 1 });
+    const failed = await call(`/v1.0/applications/${app.id}/addPassword`, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: "{}" });
+    expect([failed.status, errorCode(failed)]).toEqual([503, "ServiceUnavailable"]);
+    expect(az.graph.passwords(app.appId)).toHaveLength(before);
+
+    const vm = az.fixtures.addVm({ name: "throttled" });
+    az.injectFault({ surface: "arm", path: vm.name, status: 429, retryAfterSeconds: 1, times: 2 });
+    const arm = await armToken();
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await call(`${vm.id}?api-version=2022-11-01`, bearer(arm))).status);
+    expect(statuses).toEqual([429, 429, 200]);
+    expect(az.requests.filter((r) => r.surface === "arm").map((r) => r.status)).toEqual([429, 429, 200]);
+  });
+});

@@ -7,6 +7,7 @@
 //   …point the plugin at az.url (authority, ARM and Graph base)…
 //   await az.stop();
 import { handleArm } from "./arm-routes.js";
+import { Faults, type FaultSpec } from "./faults.js";
 import { appClaims, federatedAssertionClaims, managedIdentityClaims, userAssignedIdentityClaims, v1Issuer, type AppTokenOptions, type Claims, type IdentityTokenOptions, type ManagedIdentityTokenOptions, type TimeOptions } from "./claims.js";
 import { v1Discovery, v2Discovery } from "./discovery.js";
 import { aadError } from "./errors.js";
@@ -17,6 +18,7 @@ import { guid } from "./ids.js";
 import { handleImds } from "./imds.js";
 import { KeyRing } from "./keys.js";
 import { close, listen, type LoggedRequest, type RoutedRequest, type Router } from "./server.js";
+import { surfaceOf } from "./surfaces.js";
 import { HostileTokens, sign } from "./signer.js";
 import { handleToken } from "./token-endpoint.js";
 
@@ -24,6 +26,7 @@ export type { Claims, ManagedIdentityTokenOptions, AppTokenOptions, IdentityToke
 export type { VirtualMachine, VirtualMachineScaleSet, GenericResource, UserAssignedIdentity, IdentitySource } from "./fixtures.js";
 export type { GraphApplication, PasswordCredential, FederatedCredential } from "./graph-store.js";
 export type { LoggedRequest, Surface } from "./server.js";
+export type { FaultSpec } from "./faults.js";
 
 export interface AzureFakeOptions {
   tenantId?: string;
@@ -76,6 +79,9 @@ export interface AzureFake {
   hostile: HostileTokens;
   /** The VM/scale set/resource the managed-identity endpoint answers for; undefined: none. */
   setImdsHost(source: IdentitySource | undefined): void;
+  /** Answer the next matching request(s) with an error instead (throttling, outages). */
+  injectFault(spec: FaultSpec): void;
+  clearFaults(): void;
   /** Every request so far, oldest first. */
   requests: LoggedRequest[];
   clearRequests(): void;
@@ -102,61 +108,62 @@ export async function startAzureFake(opts: AzureFakeOptions = {}): Promise<Azure
     return userAssignedIdentityClaims(tenantId, nowSeconds(), spec);
   };
 
+  const faults = new Faults();
   const router: Router = async (req: RoutedRequest) => {
     const { method, path, query, headers, body } = req;
+    const surface = surfaceOf(method, path);
+    const injected = faults.take(surface, path);
+    if (injected !== undefined) return { surface, reply: injected };
     const parts = path.split("/").filter((p) => p !== "");
     const auth = headers.authorization;
-    if (path === "/metadata/identity/oauth2/token") {
-      const reply = await handleImds(
-        {
-          host: () => imdsHost,
-          now,
-          issue: async (source: IdentitySource, identity: UserAssignedIdentity | undefined, resource: string) => {
-            const claims = managedIdentityClaims(tenantId, nowSeconds(), { source, identity, audience: resource });
-            return { token: await sign(ring, claims), clientId: String(claims["appid"]), expiresIn: 86_399 };
-          },
-        },
-        query,
-        typeof headers["metadata"] === "string" ? headers["metadata"] : undefined,
-      );
-      return { surface: "imds", reply };
-    }
-    if (parts[0]?.toLowerCase() === "subscriptions") {
-      const { reply, caller } = await handleArm({ fixtures, ring, tenantId, baseUrl, now }, path, query, auth);
-      return { surface: "arm", reply, caller };
-    }
-    if (parts[0] === "v1.0") {
-      const { reply, caller } = await handleGraph({ store, ring, tenantId, now }, method, path, query, auth, body);
-      return { surface: "graph", reply, caller };
-    }
-    if (method === "GET" && (path === "/common/discovery/keys" || path === "/common/discovery/v2.0/keys" || (parts.length === 4 && parts[1] === "discovery" && parts[3] === "keys"))) {
-      return { surface: "jwks", reply: { status: 200, body: ring.jwks() } };
-    }
     const tenant = parts[0] ?? "";
-    const known = tenant.toLowerCase() === tenantId.toLowerCase();
-    if (method === "GET" && path.endsWith("/.well-known/openid-configuration") && (parts.length === 3 || (parts.length === 4 && parts[1] === "v2.0"))) {
-      if (!known) return { surface: "discovery", reply: aadError(400, "invalid_tenant", 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`) };
-      return { surface: "discovery", reply: { status: 200, body: parts.length === 3 ? v1Discovery(baseUrl, tenantId) : v2Discovery(baseUrl, tenantId) } };
+    switch (surface) {
+      case "imds": {
+        const reply = await handleImds(
+          {
+            host: () => imdsHost,
+            now,
+            issue: async (source: IdentitySource, identity: UserAssignedIdentity | undefined, resource: string) => {
+              const claims = managedIdentityClaims(tenantId, nowSeconds(), { source, identity, audience: resource });
+              return { token: await sign(ring, claims), clientId: String(claims["appid"]), expiresIn: 86_399 };
+            },
+          },
+          query,
+          typeof headers["metadata"] === "string" ? headers["metadata"] : undefined,
+        );
+        return { surface, reply };
+      }
+      case "arm":
+        return { surface, ...(await handleArm({ fixtures, ring, tenantId, baseUrl, now }, path, query, auth)) };
+      case "graph":
+        return { surface, ...(await handleGraph({ store, ring, tenantId, now }, method, path, query, auth, body)) };
+      case "jwks":
+        return { surface, reply: { status: 200, body: ring.jwks() } };
+      case "discovery":
+        if (tenant.toLowerCase() !== tenantId.toLowerCase()) {
+          return { surface, reply: aadError(400, "invalid_tenant", 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`) };
+        }
+        return { surface, reply: { status: 200, body: parts.length === 3 ? v1Discovery(baseUrl, tenantId) : v2Discovery(baseUrl, tenantId) } };
+      case "token": {
+        const reply = await handleToken(
+          {
+            tenantId,
+            store,
+            fixtures,
+            ring,
+            now,
+            issueClientToken: (client, audience, appidacr) =>
+              sign(ring, client.kind === "app" ? appClaims(tenantId, nowSeconds(), { app: client.app, audience, appidacr }) : userAssignedIdentityClaims(tenantId, nowSeconds(), { uai: client.uai, audience })),
+          },
+          tenant,
+          parts[2] === "v2.0" ? "v2" : "v1",
+          new URLSearchParams(body),
+        );
+        return { surface, reply };
+      }
+      case "unknown":
+        return { surface, reply: { status: 404, body: { error: { code: "NotFound", message: `azure-fake has no ${method} ${path}` } } } };
     }
-    if (method === "POST" && parts[1] === "oauth2" && (path.endsWith("/oauth2/token") || path.endsWith("/oauth2/v2.0/token"))) {
-      const version = parts[2] === "v2.0" ? "v2" : "v1";
-      const reply = await handleToken(
-        {
-          tenantId,
-          store,
-          fixtures,
-          ring,
-          now,
-          issueClientToken: (client, audience, appidacr) =>
-            sign(ring, client.kind === "app" ? appClaims(tenantId, nowSeconds(), { app: client.app, audience, appidacr }) : userAssignedIdentityClaims(tenantId, nowSeconds(), { uai: client.uai, audience })),
-        },
-        tenant,
-        version,
-        new URLSearchParams(body),
-      );
-      return { surface: "token", reply };
-    }
-    return { surface: "unknown", reply: { status: 404, body: { error: { code: "NotFound", message: `azure-fake has no ${method} ${path}` } } } };
   };
 
   const { server, url } = await listen(router, requests);
@@ -198,6 +205,8 @@ export async function startAzureFake(opts: AzureFakeOptions = {}): Promise<Azure
     setImdsHost: (source) => {
       imdsHost = source;
     },
+    injectFault: (spec) => faults.add(spec),
+    clearFaults: () => faults.clear(),
     requests,
     clearRequests: () => {
       requests.length = 0;
