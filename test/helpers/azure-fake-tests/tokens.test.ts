@@ -130,3 +130,28 @@ describe("hostile tokens", () => {
     for (const t of bad) await expect(verify(t)).rejects.toThrow();
   });
 });
+
+describe("the fake's clock", () => {
+  it("drives token times and the ARM expiry check", async () => {
+    let nowMs = Date.UTC(2030, 0, 1);
+    const clocked = await startAzureFake({ now: () => nowMs });
+    try {
+      const { app, secret } = clocked.graph.addApplication({ secret: true });
+      const res = await fetch(`${clocked.url}/${clocked.tenantId}/oauth2/v2.0/token`, {
+        method: "POST",
+        body: new URLSearchParams({ grant_type: "client_credentials", client_id: app.appId, client_secret: secret ?? "", scope: "https://management.azure.com/.default" }),
+      });
+      const token = String(((await res.json()) as Record<string, unknown>)["access_token"]);
+      expect(clocked.claimsFor({ app })["iat"]).toBe(nowMs / 1000);
+      const vm = clocked.fixtures.addVm({ name: "vm" });
+      const get = () => fetch(`${clocked.url}${vm.id}?api-version=2022-11-01`, { headers: { authorization: `Bearer ${token}` } });
+      expect((await get()).status).toBe(200);
+      nowMs += 3600_000;
+      const late = await get();
+      expect(late.status).toBe(401);
+      expect(((await late.json()) as { error: { code: string } }).error.code).toBe("ExpiredAuthenticationToken");
+    } finally {
+      await clocked.stop();
+    }
+  });
+});

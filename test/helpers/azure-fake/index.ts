@@ -6,6 +6,12 @@
 //   const jwt = await az.issueToken({ source: vm });          // what IMDS on vm1 would hand out
 //   …point the plugin at az.url (authority, ARM and Graph base)…
 //   await az.stop();
+//
+// Modelled on Azure's documented behaviour and the calls of vault-plugin-auth-azure v0.24 (ARM
+// api-versions there: compute 2022-11-01, msi 2024-11-30, providers 2021-04-01). Choices of the
+// fake, not facts of Azure: any api-version is accepted; the token endpoint issues tokens for
+// any resource; no RBAC (every valid ARM token may read everything); JWKS keys have no x5c;
+// removePassword with an unknown keyId answers 400.
 import { handleArm } from "./arm-routes.js";
 import { Faults, type FaultSpec } from "./faults.js";
 import { appClaims, federatedAssertionClaims, managedIdentityClaims, userAssignedIdentityClaims, v1Issuer, type AppTokenOptions, type Claims, type IdentityTokenOptions, type ManagedIdentityTokenOptions, type TimeOptions } from "./claims.js";
