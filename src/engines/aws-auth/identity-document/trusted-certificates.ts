@@ -36,6 +36,29 @@ export function parseAwsPublicCert(value: string): X509Certificate {
   return parsePemCertificate(decoded !== undefined && decoded.length > 0 ? decoded.toString("utf8") : value);
 }
 
+/** Registered certificates already parsed, by their stored text (bounded; oldest dropped first). */
+const parsedRegistered = new Map<string, X509Certificate>();
+const MAX_PARSED_REGISTERED = 256;
+
+/**
+ * A registered certificate, parsed once per stored text: every ec2 login reads the entries again
+ * (as upstream does), and parsing one took longer than checking a signature with it. The text is
+ * the key, so a changed or deleted entry is never answered from here; a text that does not parse
+ * is not kept and fails every time.
+ */
+function registeredCertificate(text: string): X509Certificate {
+  let certificate = parsedRegistered.get(text);
+  if (certificate === undefined) {
+    certificate = parseAwsPublicCert(text);
+    if (parsedRegistered.size >= MAX_PARSED_REGISTERED) {
+      const oldest = parsedRegistered.keys().next();
+      if (oldest.done !== true) parsedRegistered.delete(oldest.value);
+    }
+    parsedRegistered.set(text, certificate);
+  }
+  return certificate;
+}
+
 let builtIn: readonly X509Certificate[] | undefined;
 
 /** AWS's certificates, parsed once per process (they are constants). */
@@ -56,7 +79,7 @@ export function trustedCertificates(registered: readonly CertificateEntry[], kin
     const type = entry.type === "" ? "pkcs7" : entry.type;
     if (type !== kind) continue;
     try {
-      out.push(parseAwsPublicCert(entry.aws_public_cert));
+      out.push(registeredCertificate(entry.aws_public_cert));
     } catch (err) {
       if (err instanceof CertificateParseError) throw new LogicalError("internal", err.message);
       throw err;
