@@ -1,6 +1,6 @@
 // The certificates a document is verified against: AWS's built-in ones plus those registered at
 // config/certificate/<name> for the flow (upstream's awsPublicCertificates).
-import { X509Certificate } from "node:crypto";
+import { X509Certificate, type KeyObject } from "node:crypto";
 import { LogicalError } from "../../../logical/index.js";
 import type { CertificateEntry } from "../config-storage.js";
 import { DSA_PKCS7_CERTIFICATES, RSA2048_PKCS7_CERTIFICATES, RSA_SIGNATURE_CERTIFICATES } from "./aws-public-certificates.js";
@@ -34,6 +34,22 @@ export function parsePemCertificate(text: string): X509Certificate {
 export function parseAwsPublicCert(value: string): X509Certificate {
   const decoded = decodeStdBase64(value);
   return parsePemCertificate(decoded !== undefined && decoded.length > 0 ? decoded.toString("utf8") : value);
+}
+
+const publicKeys = new WeakMap<X509Certificate, KeyObject>();
+
+/**
+ * The certificate's public key, extracted once per certificate object: `X509Certificate.publicKey`
+ * builds a new KeyObject on every read, and an identity signature is tried against every built-in
+ * certificate, so each ec2 login paid some forty key extractions.
+ */
+export function publicKeyOf(certificate: X509Certificate): KeyObject {
+  let key = publicKeys.get(certificate);
+  if (key === undefined) {
+    key = certificate.publicKey;
+    publicKeys.set(certificate, key);
+  }
+  return key;
 }
 
 /** Registered certificates already parsed, by their stored text (bounded; oldest dropped first). */
