@@ -39,7 +39,8 @@ describe("role/<role>/tag", () => {
     const bad = async (v: string) => parseRoleTagValue(h.storage, v);
     expect(await bad(value.replace("p=a", "p=b"))).toEqual({ ok: false, error: "role tag signature verification failed" });
     expect(await bad(value.replace("d=false", "d=true"))).toEqual({ ok: false, error: "role tag signature verification failed" });
-    expect(await bad(value.slice(0, -2) + "A=")).toEqual({ ok: false, error: "role tag signature verification failed" });
+    // A different last HMAC character (one in sixteen tags already ends in "A=").
+    expect(await bad(value.slice(0, -2) + (value.at(-2) === "A" ? "E=" : "A="))).toEqual({ ok: false, error: "role tag signature verification failed" });
     expect(await bad(value.replace("r=web", "r=other"))).toEqual({ ok: false, error: `entry not found for "other"` });
     expect(await bad(value.replace("v1:", "v2:"))).toEqual({ ok: false, error: "invalid role tag version" });
     expect(await bad("v1:n:r=web")).toEqual({ ok: false, error: "invalid tag" });
