@@ -9,7 +9,9 @@
 //
 // The AWS auth method's rows (scripts/lib/bench-aws-auth.mjs): iam and ec2 login p50/p99 and
 // throughput at concurrency 1 and 16, dist/vault-plugin-auth-aws beside the Go reference of
-// builtin/credential/aws, both mounted in one OpenBao dev server against one moto.
+// builtin/credential/aws, both mounted in one OpenBao dev server against one moto. To see where our
+// plugin spends its CPU, VNP_BENCH_CPU_PROF=<dir> runs it under `node --cpu-prof` for that run
+// (a .cpuprofile per plugin process in <dir>, written when OpenBao stops it).
 //
 // The creds rows issue iam_user and assumed_role credentials against moto on 127.0.0.1 (started
 // here, scripts/lib/moto.mjs), the same server for both plugins.

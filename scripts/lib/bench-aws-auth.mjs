@@ -12,6 +12,9 @@
 // Plain Node ESM; node-forge (a dependency) makes the test certificate.
 
 import { createHash, createHmac, createSign } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { URLSearchParams } from 'node:url';
 
@@ -139,6 +142,20 @@ async function configureMount(server, mount, moto, certPem) {
 }
 
 /**
+ * Profiling runs only (VNP_BENCH_CPU_PROF=<dir>, never set by the bench itself): a shell script,
+ * made in a temporary folder and registered in the plugin's place, runs the plugin under
+ * `node --cpu-prof`, which writes a .cpuprofile into <dir> when the plugin exits. Nothing of this is
+ * in the plugin: an operator's plugin directory only ever holds the built file.
+ */
+function profiledPlugin(file, dir) {
+  const wrapperDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vnp-prof-'));
+  const wrapper = path.join(wrapperDir, path.basename(file));
+  const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+  fs.writeFileSync(wrapper, `#!/bin/sh\nexec ${q(process.execPath)} --cpu-prof --cpu-prof-dir=${q(path.resolve(dir))} ${q(path.resolve(file))} "$@"\n`, { mode: 0o755 });
+  return wrapper;
+}
+
+/**
  * Run the auth bench. opts: { ours, reference, requests, log }. Resolves { ours: rows, reference: rows }
  * where rows = [{ login: 'iam'|'ec2', concurrency, p50_ms, p99_ms, rps, failures }].
  */
@@ -160,8 +177,10 @@ export async function benchAwsAuth({ ours, reference, requests = 200, log = () =
     const iamFields = await iamLoginFields(user, SERVER_ID);
 
     server = await startServer({ log, rawStorage: true });
+    const profileDir = process.env.VNP_BENCH_CPU_PROF;
+    if (profileDir) log(`profiling ours: .cpuprofile files go to ${profileDir}`);
     const mounts = {
-      ours: (await registerAndMount(server, { file: ours, type: 'auth', name: 'aws-ts', mountPath: 'aws-ts' })).mountPath,
+      ours: (await registerAndMount(server, { file: profileDir ? profiledPlugin(ours, profileDir) : ours, type: 'auth', name: 'aws-ts', mountPath: 'aws-ts' })).mountPath,
       reference: (await registerAndMount(server, { file: reference, type: 'auth', name: 'aws-go', mountPath: 'aws-go' })).mountPath,
     };
     const results = { ours: [], reference: [], errors: {} };

@@ -27,6 +27,7 @@ import type { LoginPurpose } from "./path-login.js";
 import type { AwsAuthRole } from "./role-model.js";
 import { readRole } from "./role-storage.js";
 import { checkTokenBoundCidrs } from "./token-bound-cidrs.js";
+import { startEarly } from "./early-read.js";
 import { KeyedLock } from "../../framework/index.js";
 
 const q = (s: string): string => JSON.stringify(s);
@@ -53,15 +54,19 @@ interface DocumentAndRole {
 
 /** Verifies the document and finds the role (named, or the instance's AMI ID by default). */
 async function documentAndRole(request: Request, data: LoginData): Promise<DocumentAndRole | Response> {
+  // A named role is read while the certificates are read and the document verified (a role named
+  // after the AMI is known only then); it is not looked at before the document verifies.
+  const asked = data.get("role");
+  const earlyRole = asked === "" ? undefined : startEarly(() => readRole(request.storage, asked));
   const doc = await verifiedIdentityDocument(request.storage, {
     pkcs7: data.get("pkcs7"),
     identity: data.get("identity"),
     signature: data.get("signature"),
   });
   if ("refused" in doc) return errorResponse(doc.refused);
-  const roleName = data.get("role") === "" ? doc.imageId : data.get("role");
+  const roleName = asked === "" ? doc.imageId : asked;
   if (roleName === "") return errorResponse("missing role name: no role was given and the identity document has no imageId");
-  const role = await readRole(request.storage, roleName);
+  const role = earlyRole !== undefined ? await earlyRole() : await readRole(request.storage, roleName);
   if (role === undefined) return errorResponse(`entry for role ${q(roleName)} not found`);
   return { doc, roleName, role };
 }
@@ -87,6 +92,8 @@ function maxTtls(mountMax: Nanoseconds, roleMax: Nanoseconds, tagMax: Nanosecond
 const addNanos = (t: Date, ns: Nanoseconds): Date => new Date(t.getTime() + Number(ns / 1_000_000n));
 
 export async function ec2Login(ctx: AwsAuthContext, request: Request, data: LoginData, purpose: LoginPurpose): Promise<Response | undefined> {
+  // config/identity is read while the document is verified; it is used only after that.
+  const earlySettings = startEarly(() => ec2IdentitySettings(request.storage));
   const found = await documentAndRole(request, data);
   if (!("doc" in found)) return found;
   const { doc, roleName, role } = found;
@@ -94,10 +101,12 @@ export async function ec2Login(ctx: AwsAuthContext, request: Request, data: Logi
   checkTokenBoundCidrs(request, params.tokenBoundCidrs);
   if (role.authType !== "ec2") return errorResponse(`auth method ec2 not allowed for role ${roleName}`);
 
-  const settings = await ec2IdentitySettings(request.storage);
+  const settings = await earlySettings();
   const alias = aliasName(settings, role, doc);
   if (purpose === "alias-lookahead") return aliasLookaheadResponse(alias);
 
+  // The mount's max TTL (a round trip to Vault) is asked for while EC2 describes the instance.
+  const earlyMountMax = startEarly(() => ctx.system.maxLeaseTtl());
   const described = await runningInstance(ctx, doc.instanceId, doc.region, doc.accountId, request.signal);
   if ("refused" in described) return errorResponse(`failed to verify instance ID: ${described.refused}`);
   const { instance } = described;
@@ -108,7 +117,7 @@ export async function ec2Login(ctx: AwsAuthContext, request: Request, data: Logi
   if (bindRefusal !== undefined) return errorResponse(`Error validating instance: ${bindRefusal}`);
 
   const nonceGiven = data.getOk("nonce").ok;
-  const mountMax = await ctx.system.maxLeaseTtl();
+  const mountMax = await earlyMountMax();
 
   return instanceLock(ctx).run(doc.instanceId, async () => {
     const stored = await accessList.get(request.storage, doc.instanceId);

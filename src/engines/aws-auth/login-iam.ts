@@ -12,6 +12,7 @@ import { regionForPartition, unknownPartitionMessage } from "./partition-regions
 import { checkEc2Binds } from "./ec2-binds.js";
 import { selectMetadata } from "./ec2-identity-config.js";
 import { runningInstance } from "./ec2-instance.js";
+import { startEarly } from "./early-read.js";
 import { decodeIamRequest } from "./iam-request.js";
 import { iamIdentitySettings, TAG_METADATA_PREFIX, type IamIdentitySettings } from "./iam-identity-config.js";
 import type { LoginData, LoginPurpose } from "./path-login.js";
@@ -115,16 +116,21 @@ async function tagMetadata(ctx: AwsAuthContext, settings: IamIdentitySettings, e
 }
 
 export async function iamLogin(ctx: AwsAuthContext, request: Request, data: LoginData, purpose: LoginPurpose): Promise<Response | undefined> {
+  // A named role and config/identity are read while STS answers (a role named after the caller is
+  // known only then); neither is looked at before the caller is verified.
+  const asked = data.get("role");
+  const earlyRole = asked === "" ? undefined : startEarly(() => readRole(request.storage, asked));
+  const earlySettings = startEarly(() => iamIdentitySettings(request.storage));
   const caller = await verifiedCaller(ctx, request, data);
   if (!("entity" in caller)) return caller;
   const { roleName, identity, entity } = caller;
-  const role = await readRole(request.storage, roleName);
+  const role = earlyRole !== undefined ? await earlyRole() : await readRole(request.storage, roleName);
   if (role === undefined) return errorResponse(`entry for role ${roleName} not found`);
   const params = tokenParams(role);
   checkTokenBoundCidrs(request, params.tokenBoundCidrs);
   if (role.authType !== "iam") return errorResponse(`auth method iam not allowed for role ${roleName}`);
 
-  const settings = await iamIdentitySettings(request.storage);
+  const settings = await earlySettings();
   // "AROA…:session" for an assumed role, "AIDA…" for a user.
   const uniqueId = identity.userId.split(":")[0] ?? "";
   const alias = aliasName(settings, role, caller, uniqueId);

@@ -61,6 +61,18 @@ describe("trustedCertificates with registered entries", () => {
     expect(thrown).toBeInstanceOf(LogicalError);
     expect(thrown).toMatchObject({ kind: "internal", message: "invalid certificate; should be one PEM block only" });
   });
+
+  it("parses a stored text once and answers each text with its own certificate", () => {
+    const dsa = [{ aws_public_cert: signer.certificates.dsa, type: "pkcs7" }];
+    const rsa = [{ aws_public_cert: signer.certificates.rsa2048, type: "pkcs7" }];
+    const first = trustedCertificates(dsa, "pkcs7")[42];
+    expect(trustedCertificates(dsa, "pkcs7")[42]).toBe(first);
+    const other = trustedCertificates(rsa, "pkcs7")[42];
+    expect(other).not.toBe(first);
+    expect(other?.fingerprint256).toBe(new X509Certificate(signer.certificates.rsa2048).fingerprint256);
+    // A text that does not parse is refused every time, never remembered.
+    for (let i = 0; i < 2; i++) expect(() => trustedCertificates([{ aws_public_cert: "garbage", type: "pkcs7" }], "pkcs7")).toThrow(LogicalError);
+  });
 });
 
 describe("certificate texts (decodePEMAndParseCertificate rules)", () => {

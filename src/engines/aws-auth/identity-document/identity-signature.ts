@@ -5,6 +5,7 @@ import type { X509Certificate } from "node:crypto";
 import { decodeStdBase64 } from "./go-encoding.js";
 import { IdentityDocumentError, identityDocumentFromJson, type IdentityDocument } from "./identity-document.js";
 import { checkSignature } from "./signature-check.js";
+import { publicKeyOf } from "./trusted-certificates.js";
 
 export const IDENTITY_ERRORS = {
   decodeIdentity: "failed to base64 decode the instance identity document",
@@ -25,7 +26,7 @@ export function verifyIdentitySignature(identityBase64: string, signatureBase64:
   if (signature.length === 0) throw new IdentityDocumentError(IDENTITY_ERRORS.missingSignature);
   if (trusted.length === 0) throw new IdentityDocumentError(IDENTITY_ERRORS.noCertificates);
   // Certificates with other key types (the DSA ones among the built-ins) simply do not match.
-  const verified = trusted.some((cert) => checkSignature({ key: "rsa", hash: "sha256" }, identity, signature, cert.publicKey) === undefined);
+  const verified = trusted.some((cert) => checkSignature({ key: "rsa", hash: "sha256" }, identity, signature, publicKeyOf(cert)) === undefined);
   if (!verified) throw new IdentityDocumentError(IDENTITY_ERRORS.unsuccessful);
   return identityDocumentFromJson(identity);
 }

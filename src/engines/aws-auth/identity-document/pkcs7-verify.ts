@@ -9,6 +9,7 @@ import { certificateFields, type CertificateFields } from "./certificate-fields.
 import { decodePemBody } from "./go-encoding.js";
 import { IdentityDocumentError, identityDocumentFromJson, type IdentityDocument } from "./identity-document.js";
 import { checkSignature } from "./signature-check.js";
+import { publicKeyOf } from "./trusted-certificates.js";
 import { parsePkcs7, type Attribute, type SignerInfo } from "./signed-data.js";
 
 export const PKCS7_ERRORS = {
@@ -65,7 +66,7 @@ function signerFailure(content: Buffer, signer: SignerInfo, trusted: readonly X5
   }
   const algorithm = signatureAlgorithm(signer.signatureAlgorithm, signer.digestAlgorithm);
   if (algorithm instanceof Error) return algorithm.message;
-  return checkSignature(algorithm, signed, signer.signature, cert.certificate.publicKey);
+  return checkSignature(algorithm, signed, signer.signature, publicKeyOf(cert.certificate));
 }
 
 /**

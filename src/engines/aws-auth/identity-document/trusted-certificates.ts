@@ -1,6 +1,6 @@
 // The certificates a document is verified against: AWS's built-in ones plus those registered at
 // config/certificate/<name> for the flow (upstream's awsPublicCertificates).
-import { X509Certificate } from "node:crypto";
+import { X509Certificate, type KeyObject } from "node:crypto";
 import { LogicalError } from "../../../logical/index.js";
 import type { CertificateEntry } from "../config-storage.js";
 import { DSA_PKCS7_CERTIFICATES, RSA2048_PKCS7_CERTIFICATES, RSA_SIGNATURE_CERTIFICATES } from "./aws-public-certificates.js";
@@ -36,6 +36,45 @@ export function parseAwsPublicCert(value: string): X509Certificate {
   return parsePemCertificate(decoded !== undefined && decoded.length > 0 ? decoded.toString("utf8") : value);
 }
 
+const publicKeys = new WeakMap<X509Certificate, KeyObject>();
+
+/**
+ * The certificate's public key, extracted once per certificate object: `X509Certificate.publicKey`
+ * builds a new KeyObject on every read, and an identity signature is tried against every built-in
+ * certificate, so each ec2 login paid some forty key extractions.
+ */
+export function publicKeyOf(certificate: X509Certificate): KeyObject {
+  let key = publicKeys.get(certificate);
+  if (key === undefined) {
+    key = certificate.publicKey;
+    publicKeys.set(certificate, key);
+  }
+  return key;
+}
+
+/** Registered certificates already parsed, by their stored text (bounded; oldest dropped first). */
+const parsedRegistered = new Map<string, X509Certificate>();
+const MAX_PARSED_REGISTERED = 256;
+
+/**
+ * A registered certificate, parsed once per stored text: every ec2 login reads the entries again
+ * (as upstream does), and parsing one took longer than checking a signature with it. The text is
+ * the key, so a changed or deleted entry is never answered from here; a text that does not parse
+ * is not kept and fails every time.
+ */
+function registeredCertificate(text: string): X509Certificate {
+  let certificate = parsedRegistered.get(text);
+  if (certificate === undefined) {
+    certificate = parseAwsPublicCert(text);
+    if (parsedRegistered.size >= MAX_PARSED_REGISTERED) {
+      const oldest = parsedRegistered.keys().next();
+      if (oldest.done !== true) parsedRegistered.delete(oldest.value);
+    }
+    parsedRegistered.set(text, certificate);
+  }
+  return certificate;
+}
+
 let builtIn: readonly X509Certificate[] | undefined;
 
 /** AWS's certificates, parsed once per process (they are constants). */
@@ -56,7 +95,7 @@ export function trustedCertificates(registered: readonly CertificateEntry[], kin
     const type = entry.type === "" ? "pkcs7" : entry.type;
     if (type !== kind) continue;
     try {
-      out.push(parseAwsPublicCert(entry.aws_public_cert));
+      out.push(registeredCertificate(entry.aws_public_cert));
     } catch (err) {
       if (err instanceof CertificateParseError) throw new LogicalError("internal", err.message);
       throw err;
