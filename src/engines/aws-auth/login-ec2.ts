@@ -14,6 +14,7 @@ import {
 } from "../../framework/index.js";
 import { errorResponse, type Nanoseconds, type Request, type Response } from "../../logical/index.js";
 import type { AwsAuthContext } from "./context.js";
+import { tokenValue } from "./token-values.js";
 import { checkEc2Binds } from "./ec2-binds.js";
 import { verifiedIdentityDocument } from "./ec2-document-verification.js";
 import { ec2IdentitySettings, selectMetadata, type Ec2IdentitySettings } from "./ec2-identity-config.js";
@@ -185,15 +186,6 @@ export async function ec2ResolveRole(_ctx: AwsAuthContext, request: Request, dat
   return "doc" in found ? resolveRoleResponse(found.roleName) : found;
 }
 
-/** A value the login stored with the token: internal data first, then metadata (older tokens). */
-function tokenValue(request: Request, key: string): string | undefined {
-  const internal = request.auth?.internalData[key];
-  if (internal !== undefined) {
-    if (typeof internal !== "string") throw new Error(`unable to fetch ${q(key)} from auth metadata due to type of ${typeof internal}`);
-    return internal;
-  }
-  return request.auth?.metadata[key];
-}
 
 export async function renewEc2(ctx: AwsAuthContext, request: Request): Promise<Response | undefined> {
   const auth = request.auth;

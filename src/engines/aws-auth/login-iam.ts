@@ -8,6 +8,7 @@ import { canonicalArn, entityText, parseIamArn, type IamEntity } from "./arn.js"
 import type { CallerIdentity } from "./caller-identity-xml.js";
 import { clientConfigEntry, type ClientConfig } from "./config-storage.js";
 import type { AwsAuthContext } from "./context.js";
+import { tokenValue } from "./token-values.js";
 import { regionForPartition, unknownPartitionMessage } from "./partition-regions.js";
 import { checkEc2Binds } from "./ec2-binds.js";
 import { selectMetadata } from "./ec2-identity-config.js";
@@ -209,15 +210,6 @@ export async function iamResolveRole(ctx: AwsAuthContext, request: Request, data
   return "entity" in caller ? resolveRoleResponse(caller.roleName) : caller;
 }
 
-/** getMetadataValue: internal data first (a string), then metadata; undefined when in neither. */
-function tokenValue(request: Request, key: string): string | undefined {
-  const internal = request.auth?.internalData[key];
-  if (internal !== undefined) {
-    if (typeof internal !== "string") throw new Error(`unable to fetch ${q(key)} from auth metadata due to type of ${typeof internal}`);
-    return internal;
-  }
-  return request.auth?.metadata[key];
-}
 
 function requiredTokenValue(request: Request, key: string): string {
   const value = tokenValue(request, key);

@@ -12,6 +12,7 @@ import { clientConfigFromStorage, clientConfigEntry, stsEntries } from "../../..
 import { regionForPartition } from "../../../src/engines/aws-auth/partition-regions.js";
 import { InmemStorage, type Logger } from "../../../src/logical/index.js";
 import { MOTO_START_TIMEOUT_MS, startMoto, type AwsKeyPair, type MotoServer } from "../../helpers/moto.js";
+import { isolateFromHostAwsConfig } from "../../helpers/aws-env.js";
 
 const silent: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, named: () => silent };
 
@@ -43,10 +44,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await moto.reset();
   otherAccountKeys = await assumeInto(CROSS_ROLE);
-  vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
-  vi.stubEnv("AWS_CONFIG_FILE", "/nonexistent/vnp-aws-config");
-  vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/vnp-aws-credentials");
-  for (const name of ["AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION"]) vi.stubEnv(name, undefined);
+  isolateFromHostAwsConfig();
 });
 afterEach(() => vi.unstubAllEnvs());
 

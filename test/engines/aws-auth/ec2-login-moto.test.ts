@@ -14,6 +14,7 @@ import { InmemStorage, StaticSystemView, newRequest, type Request, type Response
 import { MOTO_START_TIMEOUT_MS, startMoto, type MotoServer } from "../../helpers/moto.js";
 import { ec2IdentitySigner, type Ec2IdentitySigner } from "../../helpers/ec2-identity.js";
 import { ACCOUNT, ec2Role, registerSigner, roleTagValue, signedBody, silent, type Doc, type DocumentForm } from "./ec2-fixtures.js";
+import { isolateFromHostAwsConfig } from "../../helpers/aws-env.js";
 
 let moto: MotoServer;
 let signer: Ec2IdentitySigner;
@@ -28,8 +29,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await moto.reset();
-  vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
-  for (const name of ["AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]) vi.stubEnv(name, undefined);
+  isolateFromHostAwsConfig();
 });
 afterEach(() => vi.unstubAllEnvs());
 

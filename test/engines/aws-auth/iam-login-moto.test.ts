@@ -17,6 +17,7 @@ import { clientConfigEntry, clientConfigFromStorage } from "../../../src/engines
 import type { AwsAuthContext } from "../../../src/engines/aws-auth/context.js";
 import { MOTO_START_TIMEOUT_MS, startMoto, type AwsKeyPair, type MotoServer } from "../../helpers/moto.js";
 import { signedLoginFields, type SignOptions } from "./sign-sts.js";
+import { isolateFromHostAwsConfig } from "../../helpers/aws-env.js";
 
 const silent: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, named: () => silent };
 const ACCOUNT = "123456789012";
@@ -33,10 +34,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await moto.reset();
-  vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
-  vi.stubEnv("AWS_CONFIG_FILE", "/nonexistent/vnp-aws-config");
-  vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/vnp-aws-credentials");
-  for (const name of ["AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION"]) vi.stubEnv(name, undefined);
+  isolateFromHostAwsConfig();
 });
 afterEach(() => vi.unstubAllEnvs());
 

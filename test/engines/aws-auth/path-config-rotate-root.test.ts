@@ -10,6 +10,7 @@ import { StaticSystemView } from "../../../src/logical/index.js";
 import type { FieldSchemas, OperationSpec } from "../../../src/framework/index.js";
 import { MOTO_START_TIMEOUT_MS, startMoto, type AwsKeyPair, type MotoServer } from "../../helpers/moto.js";
 import { harness, silent } from "./config-harness.js";
+import { isolateFromHostAwsConfig } from "../../helpers/aws-env.js";
 
 const USER = "vault-root";
 const SELF_POLICY = JSON.stringify({
@@ -32,8 +33,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await moto.reset();
-  vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
-  for (const name of ["AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION"]) vi.stubEnv(name, undefined);
+  isolateFromHostAwsConfig();
 });
 afterEach(() => vi.unstubAllEnvs());
 

@@ -10,6 +10,7 @@ import { clientConfigEntry, clientConfigFromStorage, stsEntries } from "../../..
 import type { Storage } from "../../../src/logical/index.js";
 import { MOTO_START_TIMEOUT_MS, startMoto, type AwsKeyPair, type MotoServer } from "../../helpers/moto.js";
 import { harness, silent } from "./role-harness.js";
+import { isolateFromHostAwsConfig } from "../../helpers/aws-env.js";
 
 const VAULT_ACCOUNT = "123456789012";
 const OTHER_ACCOUNT = "111122223333";
@@ -26,10 +27,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await moto.reset();
-  vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
-  vi.stubEnv("AWS_CONFIG_FILE", "/nonexistent/vnp-aws-config");
-  vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/vnp-aws-credentials");
-  for (const name of ["AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION"]) vi.stubEnv(name, undefined);
+  isolateFromHostAwsConfig();
 });
 afterEach(() => vi.unstubAllEnvs());
 
