@@ -14,6 +14,7 @@ export {
   optionalParamRegex,
 } from "./patterns.js";
 export { DeclarationError } from "./router.js";
+export { automatedRotationFields, pluginIdentityTokenFields } from "./enterprise-fields.js";
 export * from "./types.js";
 export {
   aliasLookaheadResponse,

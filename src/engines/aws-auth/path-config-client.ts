@@ -2,7 +2,7 @@
 // checks applied to iam logins (server-ID header, extra allowed X-Amz-* headers). Upstream:
 // path_config_client.go. A write changes only what it sends (a create fills the rest with
 // defaults); it flushes the cached clients only when something they were built from changed.
-import { canonicalHeaderKey, definePath, field, type FieldData } from "../../framework/index.js";
+import { automatedRotationFields, canonicalHeaderKey, definePath, field, pluginIdentityTokenFields, type FieldData } from "../../framework/index.js";
 import { errorResponse, type Request, type Response } from "../../logical/index.js";
 import { applyRotationFields, rotationManagerError, rotationSeconds } from "../aws-secrets/config-root-rotation.js";
 import { emptyStoredClientConfig, storedClientConfigEntry, type StoredClientConfig } from "./config-storage.js";
@@ -37,32 +37,8 @@ const fields = {
   allowed_sts_header_values: field.commaStringSlice({ description: "Extra X-Amz-* headers an iam login request may carry." }),
   max_retries: field.int({ default: -1, description: "Retries of retryable AWS errors; -1 keeps the AWS SDK's default." }),
   role_arn: field.string({ default: "", description: "Role to assume with a plugin identity token (Vault Enterprise only)." }),
-  identity_token_audience: field.string({
-    default: "",
-    description: "Audience of plugin identity tokens (Vault Enterprise only).",
-    displayAttrs: { group: DEFAULT_GROUP },
-  }),
-  identity_token_ttl: field.durationSeconds({
-    default: 3600,
-    description: "Lifetime of plugin identity tokens (Vault Enterprise only).",
-    displayAttrs: { name: "Identity token TTL", group: DEFAULT_GROUP },
-  }),
-  rotation_schedule: field.string({
-    description: "Cron schedule for automated rotation of the access key (Vault Enterprise only).",
-    displayAttrs: { group: DEFAULT_GROUP },
-  }),
-  rotation_window: field.durationSeconds({
-    description: "How long after each scheduled time a rotation may still start (Vault Enterprise only).",
-    displayAttrs: { group: DEFAULT_GROUP },
-  }),
-  rotation_period: field.durationSeconds({
-    description: "Interval between automated rotations; excludes rotation_schedule (Vault Enterprise only).",
-    displayAttrs: { group: DEFAULT_GROUP },
-  }),
-  disable_automated_rotation: field.bool({
-    description: "Stop automated rotation of the access key (Vault Enterprise only).",
-    displayAttrs: { group: DEFAULT_GROUP },
-  }),
+  ...pluginIdentityTokenFields(DEFAULT_GROUP),
+  ...automatedRotationFields(DEFAULT_GROUP, "the access key"),
 };
 
 type ClientFields = typeof fields;

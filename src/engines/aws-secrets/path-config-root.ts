@@ -1,5 +1,5 @@
 // config/root: the credentials and endpoints this mount uses to call IAM and STS.
-import { definePath, field, type FieldData, type FieldValue } from "../../framework/index.js";
+import { automatedRotationFields, definePath, field, pluginIdentityTokenFields, type FieldData, type FieldValue } from "../../framework/index.js";
 import { errorResponse, secondsToNs, type Request, type Response } from "../../logical/index.js";
 import { applyRotationFields, rotationManagerError, rotationSeconds } from "./config-root-rotation.js";
 import { NO_ROTATION, readRootConfig, writeRootConfig, type StoredRootConfig } from "./config-root-storage.js";
@@ -35,32 +35,8 @@ const fields = {
   max_retries: field.int({ default: -1, description: "Retries of retryable AWS errors; -1 keeps the AWS SDK's default." }),
   username_template: field.string({ description: "Template for the names of generated IAM users and STS sessions." }),
   role_arn: field.string({ description: "Role to assume with a plugin identity token (Vault Enterprise only)." }),
-  identity_token_audience: field.string({
-    default: "",
-    description: "Audience of plugin identity tokens (Vault Enterprise only).",
-    displayAttrs: { group: ROTATION_GROUP },
-  }),
-  identity_token_ttl: field.durationSeconds({
-    default: 3600,
-    description: "Lifetime of plugin identity tokens (Vault Enterprise only).",
-    displayAttrs: { name: "Identity token TTL", group: ROTATION_GROUP },
-  }),
-  rotation_schedule: field.string({
-    description: "Cron schedule for automated rotation of the root credentials (Vault Enterprise only).",
-    displayAttrs: { group: ROTATION_GROUP },
-  }),
-  rotation_window: field.durationSeconds({
-    description: "How long after each scheduled time a rotation may still start (Vault Enterprise only).",
-    displayAttrs: { group: ROTATION_GROUP },
-  }),
-  rotation_period: field.durationSeconds({
-    description: "Interval between automated rotations; excludes rotation_schedule (Vault Enterprise only).",
-    displayAttrs: { group: ROTATION_GROUP },
-  }),
-  disable_automated_rotation: field.bool({
-    description: "Stop automated rotation of the root credentials (Vault Enterprise only).",
-    displayAttrs: { group: ROTATION_GROUP },
-  }),
+  ...pluginIdentityTokenFields(ROTATION_GROUP),
+  ...automatedRotationFields(ROTATION_GROUP, "the root credentials"),
 };
 
 type RootFields = typeof fields;
