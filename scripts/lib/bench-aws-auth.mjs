@@ -11,57 +11,20 @@
 // SigV4 checking off here (its checks cost the same for both plugins and are not what is measured).
 // Plain Node ESM; node-forge (a dependency) makes the test certificate.
 
-import { createHash, createHmac, createSign } from 'node:crypto';
+import { createSign } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { URLSearchParams } from 'node:url';
 
 import forge from 'node-forge';
-import { SignatureV4 } from '@smithy/signature-v4';
 
-import { iamLoginFields } from './dev-aws-auth.mjs';
+import { iamLoginFields, signedMotoCall, xmlText } from './dev-aws-auth.mjs';
 import { startMoto } from './moto.mjs';
 import { registerAndMount, startServer } from './openbao.mjs';
 
 const SERVER_ID = 'bench.example.com';
 const LEVELS = [1, 16];
-
-class NodeSha256 {
-  constructor(secret) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
-  }
-  update(data) {
-    this.h.update(data);
-  }
-  digest() {
-    return Promise.resolve(new Uint8Array(this.h.digest()));
-  }
-}
-
-/** One SigV4-signed query-protocol call to moto (IAM or EC2). */
-async function awsCall(moto, creds, service, params) {
-  const body = new URLSearchParams(params).toString();
-  const url = new URL(moto.endpoint);
-  const signer = new SignatureV4({ service, region: 'us-east-1', credentials: creds, sha256: NodeSha256 });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/',
-    headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-    body,
-  });
-  // moto's first EC2 call loads its AMI catalogue, which takes a while on a busy machine.
-  const res = await fetch(`${moto.endpoint}/`, { method: 'POST', headers: signed.headers, body, signal: AbortSignal.timeout(120_000) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`moto ${params.Action} → HTTP ${res.status}: ${text.slice(0, 300)}`);
-  return text;
-}
-
-const xmlText = (xml, tag) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1] ?? '';
 
 /** A self-signed RSA certificate (test-only, made per run) and a signer for identity documents. */
 function identitySigner() {
@@ -164,10 +127,10 @@ export async function benchAwsAuth({ ours, reference, requests = 200, log = () =
   let server;
   try {
     const root = moto.rootCredentials;
-    await awsCall(moto, root, 'iam', { Action: 'CreateUser', UserName: 'bench-user', Version: '2010-05-08' });
-    const keyXml = await awsCall(moto, root, 'iam', { Action: 'CreateAccessKey', UserName: 'bench-user', Version: '2010-05-08' });
+    await signedMotoCall(moto, root, 'iam', { Action: 'CreateUser', UserName: 'bench-user', Version: '2010-05-08' });
+    const keyXml = await signedMotoCall(moto, root, 'iam', { Action: 'CreateAccessKey', UserName: 'bench-user', Version: '2010-05-08' });
     const user = { accessKeyId: xmlText(keyXml, 'AccessKeyId'), secretAccessKey: xmlText(keyXml, 'SecretAccessKey') };
-    const run = await awsCall(moto, root, 'ec2', { Action: 'RunInstances', Version: '2016-11-15', ImageId: 'ami-12c6146b', MinCount: '1', MaxCount: '1', InstanceType: 't2.micro' });
+    const run = await signedMotoCall(moto, root, 'ec2', { Action: 'RunInstances', Version: '2016-11-15', ImageId: 'ami-12c6146b', MinCount: '1', MaxCount: '1', InstanceType: 't2.micro' }, { timeoutMs: 120_000 });
     const instanceId = xmlText(run, 'instanceId');
     const imageId = xmlText(run, 'imageId');
     if (!instanceId) throw new Error(`RunInstances gave no instance id: ${run.slice(0, 300)}`);

@@ -25,10 +25,15 @@ class NodeSha256 {
   }
 }
 
-async function iamCall(moto, creds, params) {
-  const body = new URLSearchParams({ Version: '2010-05-08', ...params }).toString();
+/**
+ * One SigV4-signed query-protocol call to moto (`service` "iam" or "ec2"); resolves the XML answer.
+ * moto's first EC2 call loads its AMI catalogue, which takes a while on a busy machine: callers
+ * making one pass a longer `timeoutMs`.
+ */
+export async function signedMotoCall(moto, creds, service, params, { timeoutMs = 15_000 } = {}) {
+  const body = new URLSearchParams(params).toString();
   const url = new URL(moto.endpoint);
-  const signer = new SignatureV4({ service: 'iam', region: 'us-east-1', credentials: creds, sha256: NodeSha256 });
+  const signer = new SignatureV4({ service, region: 'us-east-1', credentials: creds, sha256: NodeSha256 });
   const signed = await signer.sign({
     method: 'POST',
     protocol: 'http:',
@@ -38,13 +43,14 @@ async function iamCall(moto, creds, params) {
     headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
     body,
   });
-  const res = await fetch(`${moto.endpoint}/`, { method: 'POST', headers: signed.headers, body, signal: AbortSignal.timeout(15_000) });
+  const res = await fetch(`${moto.endpoint}/`, { method: 'POST', headers: signed.headers, body, signal: AbortSignal.timeout(timeoutMs) });
   const text = await res.text();
   if (!res.ok) throw new Error(`moto ${params.Action} → HTTP ${res.status}: ${text.slice(0, 300)}`);
   return text;
 }
 
-const xmlText = (xml, tag) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1] ?? '';
+/** The text of the first `<tag>` element of an AWS query-protocol answer ("" when absent). */
+export const xmlText = (xml, tag) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1] ?? '';
 
 /** The four iam_* login fields for a header-signed POST of GetCallerIdentity. */
 export async function iamLoginFields(creds, serverId = DEV_SERVER_ID) {
@@ -82,8 +88,8 @@ export async function seedAwsAuth({ server, moto, mount = 'aws', cli }) {
     `endpoint=${moto.endpoint}`, `iam_endpoint=${moto.endpoint}`, `sts_endpoint=${moto.endpoint}`, 'sts_region=us-east-1',
     `iam_server_id_header_value=${DEV_SERVER_ID}`]);
   // An IAM user in moto with a key: the AWS principal that logs in.
-  await iamCall(moto, root, { Action: 'CreateUser', UserName: 'dev-user' });
-  const keyXml = await iamCall(moto, root, { Action: 'CreateAccessKey', UserName: 'dev-user' });
+  await signedMotoCall(moto, root, 'iam', { Action: 'CreateUser', UserName: 'dev-user', Version: '2010-05-08' });
+  const keyXml = await signedMotoCall(moto, root, 'iam', { Action: 'CreateAccessKey', UserName: 'dev-user', Version: '2010-05-08' });
   const user = { accessKeyId: xmlText(keyXml, 'AccessKeyId'), secretAccessKey: xmlText(keyXml, 'SecretAccessKey') };
   const arn = 'arn:aws:iam::123456789012:user/dev-user';
   await must(['write', `auth/${mount}/role/dev`, 'auth_type=iam', `bound_iam_principal_arn=${arn}`, 'token_policies=default', 'token_ttl=1h']);

@@ -36,6 +36,23 @@ const SDK_SOCKET_TIMER_DELAY_MS = 3_000;
 /** Attempts when max_retries is negative: the SDK's standard retry mode's default. */
 export const DEFAULT_MAX_ATTEMPTS = 3;
 
+/**
+ * How long a replaced or one-off SDK client lives before its sockets are closed. Closing at once
+ * would cut requests still running on it (a mount's reset() can come mid-request); no request
+ * outlives this, as every attempt is bounded by the socket timeouts above.
+ */
+export const RETIRED_CLIENT_GRACE_MS = 10 * 60_000;
+
+/** Closes an SDK client after the grace period, without keeping the process alive for it. */
+export function retireClient(client: { destroy(): void }): void {
+  setTimeout(() => client.destroy(), RETIRED_CLIENT_GRACE_MS).unref();
+}
+
+/** What every command is sent with: the abort signal of the request it serves, if any. */
+export function sendOptions(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
+  return signal === undefined ? {} : { abortSignal: signal };
+}
+
 /** The limits above, as one value (a test may shorten them; operators cannot). */
 export interface CallTimeouts {
   connectionMs: number;

@@ -1,6 +1,6 @@
 // The access list, the deny list and their tidy as one piece of the backend: paths (new names
 // and the pre-1.7 ones), the periodic tidy and its clean-up. State is per mount (this object).
-import { KeyedLock, primaryOwnsMountData, type PathSpec, type FieldSchemas } from "../../framework/index.js";
+import { KeyedLock, primaryOwnsMountData, type BackendSpec, type FieldSchemas, type PathSpec } from "../../framework/index.js";
 import { ReadOnlyError, type Request } from "../../logical/index.js";
 import type { AwsAuthContext } from "./context.js";
 import { tidyAccessListConfigEntry, tidyDenyListConfigEntry } from "./config-storage.js";
@@ -15,8 +15,7 @@ import { startTidy, tidyAccessListPath, tidyDenyListPath } from "./path-tidy.js"
 export const TIDY_COOLDOWN_MS = 60 * 60 * 1000;
 
 export interface ListsFeature {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- variance: handlers take narrower FieldData
-  paths: PathSpec<any>[];
+  paths: BackendSpec["paths"];
   /** The hourly tidy, called from the backend's periodic function. */
   periodic: (request: Request) => Promise<void>;
   /** Stops running tidies (the mount's clean-up). */

@@ -1,6 +1,9 @@
 // A role as the login and renew code sees it (upstream's awsRoleEntry after the storage upgrade:
 // list-valued binds, role_id set). role-storage.ts maps it to and from Vault's JSON.
-import type { LegacyTokenParams, TokenParams } from "../../framework/index.js";
+import { emptyLegacyTokenParams, emptyTokenParams, type LegacyTokenParams, type TokenParams } from "../../framework/index.js";
+
+/** The storage version this code writes (upstream's currentRoleStorageVersion). */
+export const ROLE_STORAGE_VERSION = 3;
 
 export type AuthType = "ec2" | "iam";
 
@@ -35,4 +38,47 @@ export interface AwsAuthRole {
   version: number;
   token: TokenParams;
   legacy: LegacyTokenParams;
+}
+
+/** The list-valued binds of a role (what the storage upgrade rewrites). */
+export type RoleBindLists = Pick<
+  AwsAuthRole,
+  | "boundAmiIds"
+  | "boundAccountIds"
+  | "boundEc2InstanceIds"
+  | "boundIamPrincipalArns"
+  | "boundIamPrincipalIds"
+  | "boundIamRoleArns"
+  | "boundIamInstanceProfileArns"
+  | "boundRegions"
+  | "boundSubnetIds"
+  | "boundVpcIds"
+>;
+
+/** A role with no binds, no tag, no token settings and no HMAC key, at the current version. */
+export function blankRole(roleId: string, authType: AuthType): AwsAuthRole {
+  return {
+    roleId,
+    authType,
+    boundAmiIds: [],
+    boundAccountIds: [],
+    boundEc2InstanceIds: [],
+    boundIamPrincipalArns: [],
+    boundIamPrincipalIds: [],
+    boundIamRoleArns: [],
+    boundIamInstanceProfileArns: [],
+    boundRegions: [],
+    boundSubnetIds: [],
+    boundVpcIds: [],
+    inferredEntityType: "",
+    inferredAwsRegion: "",
+    resolveAwsUniqueIds: false,
+    roleTag: "",
+    allowInstanceMigration: false,
+    disallowReauthentication: false,
+    hmacKey: "",
+    version: ROLE_STORAGE_VERSION,
+    token: emptyTokenParams(),
+    legacy: emptyLegacyTokenParams(),
+  };
 }

@@ -10,13 +10,11 @@ import {
   upgradeStoredTokenParams,
 } from "../../framework/index.js";
 import { putJson, type Storage } from "../../logical/index.js";
-import type { AuthType, AwsAuthRole } from "./role-model.js";
+import { ROLE_STORAGE_VERSION, type AuthType, type AwsAuthRole } from "./role-model.js";
 import { upgradeStoredBinds, type StoredBinds } from "./role-upgrade.js";
 import { STORAGE } from "./storage-keys.js";
 import { asObject, storedBool, storedInt, storedString, storedStrings, type JsonObject } from "./stored-json.js";
 
-/** The storage version this code writes (upstream's currentRoleStorageVersion). */
-export const ROLE_STORAGE_VERSION = 3;
 
 function nanos(stored: JsonObject, key: string): bigint {
   return BigInt(storedInt(stored, key));

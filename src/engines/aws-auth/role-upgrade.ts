@@ -3,6 +3,7 @@
 // ARN in bound_iam_role_arn; version 1 matched bound_iam_role_arn and
 // bound_iam_instance_profile_arn by prefix without saying so; version 2 had no role_id.
 import { randomUUID } from "node:crypto";
+import { ROLE_STORAGE_VERSION, type RoleBindLists } from "./role-model.js";
 
 /** The singular binds of version-0 roles (omitted from JSON once empty). */
 export interface LegacyBinds {
@@ -18,26 +19,13 @@ export interface LegacyBinds {
 }
 
 /** What the upgrade reads and rewrites. */
-export interface StoredBinds {
+export interface StoredBinds extends RoleBindLists {
   authType: string;
   roleId: string;
-  boundAmiIds: string[];
-  boundAccountIds: string[];
-  boundEc2InstanceIds: string[];
-  boundIamPrincipalArns: string[];
-  boundIamPrincipalIds: string[];
-  boundIamRoleArns: string[];
-  boundIamInstanceProfileArns: string[];
-  boundRegions: string[];
-  boundSubnetIds: string[];
-  boundVpcIds: string[];
   legacy: LegacyBinds;
 }
 
 export type UpgradedBinds = Omit<StoredBinds, "legacy">;
-
-/** The newest role storage version this code knows. */
-const CURRENT_VERSION = 3;
 
 /** A single value becomes the whole list, as upstream's version-0 step does. */
 const fold = (single: string, values: string[]): string[] => (single !== "" ? [single] : [...values]);
@@ -48,7 +36,7 @@ const fold = (single: string, values: string[]): string[] => (single !== "" ? [s
  * upgraded role is written back.
  */
 export function upgradeStoredBinds(stored: StoredBinds, version: number): UpgradedBinds {
-  if (!Number.isInteger(version) || version < 0 || version > CURRENT_VERSION) throw new Error(`unrecognized role version: ${version}`);
+  if (!Number.isInteger(version) || version < 0 || version > ROLE_STORAGE_VERSION) throw new Error(`unrecognized role version: ${version}`);
   const { legacy: singular, ...lists } = stored;
   const b: UpgradedBinds = { ...lists };
   if (version === 0) {

@@ -3,12 +3,11 @@
 // auth_type, inferred-entity, bind, ec2-option, token and role_tag rules are checked. The first
 // broken rule is the answer (HTTP 400).
 import { randomUUID } from "node:crypto";
-import { emptyLegacyTokenParams, emptyTokenParams, formatGoDuration, goQuote, parseTokenFields, type FieldData } from "../../framework/index.js";
+import { formatGoDuration, goQuote, parseTokenFields, type FieldData } from "../../framework/index.js";
 import type { Request } from "../../logical/index.js";
 import type { AwsAuthContext } from "./context.js";
-import type { AuthType, AwsAuthRole } from "./role-model.js";
+import { blankRole, type AuthType, type AwsAuthRole } from "./role-model.js";
 import { roleFields, type RoleFields } from "./role-fields.js";
-import { ROLE_STORAGE_VERSION } from "./role-storage.js";
 import { resolveArnToUniqueId, type ResolveOptions } from "./unique-ids.js";
 
 /** The only inferred entity type upstream supports. */
@@ -20,31 +19,7 @@ type Draft = Omit<AwsAuthRole, "authType"> & { authType: AuthType | "" };
 export type RoleWriteResult = { ok: true; role: AwsAuthRole; warnings: string[] } | { ok: false; error: string };
 
 function newDraft(): Draft {
-  return {
-    roleId: randomUUID(),
-    authType: "",
-    boundAmiIds: [],
-    boundAccountIds: [],
-    boundEc2InstanceIds: [],
-    boundEc2InstanceIdsUnset: true,
-    boundIamPrincipalArns: [],
-    boundIamPrincipalIds: [],
-    boundIamRoleArns: [],
-    boundIamInstanceProfileArns: [],
-    boundRegions: [],
-    boundSubnetIds: [],
-    boundVpcIds: [],
-    inferredEntityType: "",
-    inferredAwsRegion: "",
-    resolveAwsUniqueIds: false,
-    roleTag: "",
-    allowInstanceMigration: false,
-    disallowReauthentication: false,
-    hmacKey: "",
-    version: ROLE_STORAGE_VERSION,
-    token: emptyTokenParams(),
-    legacy: emptyLegacyTokenParams(),
-  };
+  return { ...blankRole(randomUUID(), "ec2"), authType: "", boundEc2InstanceIdsUnset: true };
 }
 
 const fail = (error: string): RoleWriteResult => ({ ok: false, error });

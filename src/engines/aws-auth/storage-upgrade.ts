@@ -6,7 +6,8 @@ import { goQuote, jsonEntry, writeSafeReplicationState, type KeyedLock } from ".
 import type { Storage } from "../../logical/index.js";
 import type { AwsAuthContext } from "./context.js";
 import { needsPrincipalIdResolution } from "./role-upgrade.js";
-import { listRoles, readRawRole, roleFromStorage, ROLE_STORAGE_VERSION, storedRoleVersion, writeRole } from "./role-storage.js";
+import { ROLE_STORAGE_VERSION } from "./role-model.js";
+import { listRoles, readRawRole, roleFromStorage, storedRoleVersion, writeRole } from "./role-storage.js";
 import { STORAGE } from "./storage-keys.js";
 import { asObject, storedBool, storedInt, storedString } from "./stored-json.js";
 import { resolveArnToUniqueId } from "./unique-ids.js";

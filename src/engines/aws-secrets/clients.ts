@@ -36,25 +36,13 @@ import type {
   TagUserCommandInput,
 } from "@aws-sdk/client-iam";
 import type { AssumeRoleCommandInput, GetFederationTokenCommandInput, GetSessionTokenCommandInput, STSClient } from "@aws-sdk/client-sts";
-import { createIamClient, createStsClient } from "../../aws/clients.js";
+import { createIamClient, createStsClient, retireClient, sendOptions } from "../../aws/clients.js";
 import { DEFAULT_CONNECTION_CONFIG, type AwsConnectionConfig } from "../../aws/config.js";
 import { tagAwsAction } from "../../aws/errors.js";
 import { loadIamSdk, loadStsSdk, type IamSdk, type StsSdk } from "../../aws/sdk.js";
 import type { Logger, Storage } from "../../logical/index.js";
 import type { AwsClients, IamApi, StsApi } from "./aws-api.js";
 import type { RootConfig } from "./model.js";
-
-/**
- * How long a replaced or one-off SDK client lives before its sockets are closed. Closing at once
- * would cut requests still running on it (reset() can come mid-request); no request outlives this,
- * as every attempt is bounded by the socket timeouts in src/aws/clients.ts.
- */
-export const RETIRED_CLIENT_GRACE_MS = 10 * 60_000;
-
-/** Closes an SDK client after the grace period, without keeping the process alive for it. */
-function retire(client: { destroy(): void }): void {
-  setTimeout(() => client.destroy(), RETIRED_CLIENT_GRACE_MS).unref();
-}
 
 /** Runs one SDK call, tagging a failure with the call's name for classifyAwsError's message. */
 async function call<T>(action: string, run: () => Promise<T>): Promise<T> {
@@ -63,11 +51,6 @@ async function call<T>(action: string, run: () => Promise<T>): Promise<T> {
   } catch (err) {
     throw tagAwsAction(err, action);
   }
-}
-
-/** What every command is sent with: the abort signal of the request it serves, if any. */
-function sendOptions(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
-  return signal === undefined ? {} : { abortSignal: signal };
 }
 
 /** IamApi over an SDK v3 IAMClient: one command per method, nothing else. */
@@ -234,13 +217,13 @@ export function createAwsClients(options: CreateAwsClientsOptions): AwsClients {
     },
     async freshIam(signal) {
       const api = await buildIam();
-      retire(api.client);
+      retireClient(api.client);
       return api.withSignal(signal);
     },
     reset() {
       // Callers that already hold the old adapters keep working until the grace period ends.
       for (const build of [iamBuild, stsBuild]) {
-        build?.then((api) => retire(api.client)).catch(() => {});
+        build?.then((api) => retireClient(api.client)).catch(() => {});
       }
       iamBuild = undefined;
       stsBuild = undefined;

@@ -13,6 +13,7 @@ import { regionForPartition } from "../../../src/engines/aws-auth/partition-regi
 import { InmemStorage, type Logger } from "../../../src/logical/index.js";
 import { MOTO_START_TIMEOUT_MS, startMoto, type AwsKeyPair, type MotoServer } from "../../helpers/moto.js";
 import { isolateFromHostAwsConfig } from "../../helpers/aws-env.js";
+import { putMotoClientConfig } from "./moto-client-config.js";
 
 const silent: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, named: () => silent };
 
@@ -62,19 +63,7 @@ async function createRole(credentials: AwsKeyPair & { sessionToken?: string }, n
 /** A mount's storage with config/client pointing every service at moto. */
 async function configuredStorage(over: Record<string, unknown> = {}): Promise<InmemStorage> {
   const storage = new InmemStorage();
-  await clientConfigEntry.put(
-    storage,
-    clientConfigFromStorage({
-      access_key: moto.rootCredentials.accessKeyId,
-      secret_key: moto.rootCredentials.secretAccessKey,
-      endpoint: moto.endpoint,
-      iam_endpoint: moto.endpoint,
-      sts_endpoint: moto.endpoint,
-      sts_region: "us-east-1",
-      max_retries: 0,
-      ...over,
-    }),
-  );
+  await putMotoClientConfig(storage, moto, over);
   return storage;
 }
 

@@ -1,13 +1,13 @@
 // An in-process aws auth mount for ec2 login tests: in-memory storage, a settable clock, and AWS
 // clients answering from fixture instances and instance profiles instead of EC2/IAM.
 import { createHmac } from "node:crypto";
-import { defineBackend, emptyLegacyTokenParams, emptyTokenParams, type FrameworkBackend } from "../../../src/framework/index.js";
+import { defineBackend, emptyTokenParams, type FrameworkBackend } from "../../../src/framework/index.js";
 import { InmemStorage, StaticSystemView, newRequest, type Logger, type Request, type Response } from "../../../src/logical/index.js";
 import type { AwsAuthClients, Ec2Instance, IamInstanceProfile } from "../../../src/engines/aws-auth/aws-api.js";
 import { awsAuthBackendSpec } from "../../../src/engines/aws-auth/backend.js";
 import { certificates } from "../../../src/engines/aws-auth/config-storage.js";
 import type { AwsAuthContext } from "../../../src/engines/aws-auth/context.js";
-import type { AwsAuthRole } from "../../../src/engines/aws-auth/role-model.js";
+import { blankRole, type AwsAuthRole } from "../../../src/engines/aws-auth/role-model.js";
 import { writeRole } from "../../../src/engines/aws-auth/role-storage.js";
 import { ec2IdentityDocument, type Ec2IdentitySigner } from "../../helpers/ec2-identity.js";
 
@@ -63,28 +63,9 @@ export const defaultInstance = (doc: Doc = defaultDoc()): Ec2Instance => ({
 
 export function ec2Role(overrides: Partial<AwsAuthRole> = {}): AwsAuthRole {
   return {
-    roleId: "11111111-2222-3333-4444-555555555555",
-    authType: "ec2",
-    boundAmiIds: [],
-    boundAccountIds: [],
-    boundEc2InstanceIds: [],
-    boundIamPrincipalArns: [],
-    boundIamPrincipalIds: [],
-    boundIamRoleArns: [],
-    boundIamInstanceProfileArns: [],
-    boundRegions: [],
-    boundSubnetIds: [],
-    boundVpcIds: [],
-    inferredEntityType: "",
-    inferredAwsRegion: "",
-    resolveAwsUniqueIds: false,
-    roleTag: "",
-    allowInstanceMigration: false,
-    disallowReauthentication: false,
+    ...blankRole("11111111-2222-3333-4444-555555555555", "ec2"),
     hmacKey: "hmac-key-of-the-role",
-    version: 3,
     token: { ...emptyTokenParams(), tokenPolicies: ["dev", "prod"] },
-    legacy: emptyLegacyTokenParams(),
     ...overrides,
   };
 }

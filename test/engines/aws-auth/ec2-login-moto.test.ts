@@ -7,7 +7,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { defineBackend } from "../../../src/framework/index.js";
 import { awsAuthBackendSpec } from "../../../src/engines/aws-auth/backend.js";
 import { createAwsAuthClients } from "../../../src/engines/aws-auth/clients.js";
-import { clientConfigEntry, clientConfigFromStorage } from "../../../src/engines/aws-auth/config-storage.js";
 import { accessList } from "../../../src/engines/aws-auth/list-storage.js";
 import { writeRole } from "../../../src/engines/aws-auth/role-storage.js";
 import { InmemStorage, StaticSystemView, newRequest, type Request, type Response } from "../../../src/logical/index.js";
@@ -15,6 +14,7 @@ import { MOTO_START_TIMEOUT_MS, startMoto, type MotoServer } from "../../helpers
 import { ec2IdentitySigner, type Ec2IdentitySigner } from "../../helpers/ec2-identity.js";
 import { ACCOUNT, ec2Role, registerSigner, roleTagValue, signedBody, silent, type Doc, type DocumentForm } from "./ec2-fixtures.js";
 import { isolateFromHostAwsConfig } from "../../helpers/aws-env.js";
+import { putMotoClientConfig } from "./moto-client-config.js";
 
 let moto: MotoServer;
 let signer: Ec2IdentitySigner;
@@ -78,17 +78,7 @@ async function stop(instanceId: string): Promise<void> {
 
 async function mount() {
   const storage = new InmemStorage();
-  await clientConfigEntry.put(
-    storage,
-    clientConfigFromStorage({
-      access_key: moto.rootCredentials.accessKeyId,
-      secret_key: moto.rootCredentials.secretAccessKey,
-      endpoint: moto.endpoint,
-      iam_endpoint: moto.endpoint,
-      sts_endpoint: moto.endpoint,
-      max_retries: 0,
-    }),
-  );
+  await putMotoClientConfig(storage, moto, { sts_region: "" });
   await registerSigner(storage, signer);
   const system = new StaticSystemView();
   const clients = createAwsAuthClients({ storage, logger: silent });

@@ -13,11 +13,11 @@ import { defineBackend } from "../../../src/framework/index.js";
 import { InmemStorage, StaticSystemView, newRequest, type Auth, type Logger, type Operation, type Request, type Response } from "../../../src/logical/index.js";
 import { awsAuthBackendSpec } from "../../../src/engines/aws-auth/backend.js";
 import { createAwsAuthClients } from "../../../src/engines/aws-auth/clients.js";
-import { clientConfigEntry, clientConfigFromStorage } from "../../../src/engines/aws-auth/config-storage.js";
 import type { AwsAuthContext } from "../../../src/engines/aws-auth/context.js";
 import { MOTO_START_TIMEOUT_MS, startMoto, type AwsKeyPair, type MotoServer } from "../../helpers/moto.js";
 import { signedLoginFields, type SignOptions } from "./sign-sts.js";
 import { isolateFromHostAwsConfig } from "../../helpers/aws-env.js";
+import { putMotoClientConfig } from "./moto-client-config.js";
 
 const silent: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, named: () => silent };
 const ACCOUNT = "123456789012";
@@ -66,19 +66,7 @@ interface Mount {
 
 async function mount(config: Record<string, unknown> = {}): Promise<Mount> {
   const storage = new InmemStorage();
-  await clientConfigEntry.put(
-    storage,
-    clientConfigFromStorage({
-      access_key: moto.rootCredentials.accessKeyId,
-      secret_key: moto.rootCredentials.secretAccessKey,
-      endpoint: moto.endpoint,
-      iam_endpoint: moto.endpoint,
-      sts_endpoint: moto.endpoint,
-      sts_region: "us-east-1",
-      max_retries: 0,
-      ...config,
-    }),
-  );
+  await putMotoClientConfig(storage, moto, config);
   const system = new StaticSystemView();
   const ctx: AwsAuthContext = { system, logger: silent, clients: createAwsAuthClients({ storage, logger: silent }), storage, now: () => new Date() };
   const backend = defineBackend(awsAuthBackendSpec(ctx), { storage, system, logger: silent, backendUuid: "u", config: {} });

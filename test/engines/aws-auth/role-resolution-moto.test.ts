@@ -6,11 +6,12 @@ import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRo
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createAwsAuthClients } from "../../../src/engines/aws-auth/clients.js";
-import { clientConfigEntry, clientConfigFromStorage, stsEntries } from "../../../src/engines/aws-auth/config-storage.js";
+import { stsEntries } from "../../../src/engines/aws-auth/config-storage.js";
 import type { Storage } from "../../../src/logical/index.js";
 import { MOTO_START_TIMEOUT_MS, startMoto, type AwsKeyPair, type MotoServer } from "../../helpers/moto.js";
 import { harness, silent } from "./role-harness.js";
 import { isolateFromHostAwsConfig } from "../../helpers/aws-env.js";
+import { putMotoClientConfig } from "./moto-client-config.js";
 
 const VAULT_ACCOUNT = "123456789012";
 const OTHER_ACCOUNT = "111122223333";
@@ -45,18 +46,7 @@ async function assumeInto(roleArn: string): Promise<AwsKeyPair & { sessionToken:
 /** A harness whose clients are the real ones, over config/client pointing at moto. */
 async function motoHarness() {
   const h = harness({ clients: (storage: Storage) => createAwsAuthClients({ storage, logger: silent }) });
-  await clientConfigEntry.put(
-    h.storage,
-    clientConfigFromStorage({
-      access_key: moto.rootCredentials.accessKeyId,
-      secret_key: moto.rootCredentials.secretAccessKey,
-      endpoint: moto.endpoint,
-      iam_endpoint: moto.endpoint,
-      sts_endpoint: moto.endpoint,
-      sts_region: "us-east-1",
-      max_retries: 0,
-    }),
-  );
+  await putMotoClientConfig(h.storage, moto);
   return h;
 }
 
