@@ -2,7 +2,7 @@
 // (keys in storage-keys.ts). Field names stay snake_case: they are the stored JSON.
 import { jsonCollection, jsonEntry } from "../../framework/index.js";
 import type { Storage } from "../../logical/index.js";
-import { asObject, storedBool, storedInt, storedString, storedStrings } from "./stored-json.js";
+import { asObject, storedBool, storedInt, storedString, storedStrings } from "../../framework/stored-json.js";
 import { ALIAS_ROLE_ID, EC2_METADATA_FIELDS, effectiveAuthMetadata, IAM_METADATA_FIELDS } from "./identity-config.js";
 import { STORAGE } from "./storage-keys.js";
 

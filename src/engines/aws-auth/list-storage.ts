@@ -4,7 +4,7 @@
 import { jsonCollection, StoredValueError } from "../../framework/index.js";
 import { getJson, putJson, type Storage } from "../../logical/index.js";
 import { goTimeJson } from "./go-time.js";
-import { asObject, storedBool, storedString, storedTime } from "./stored-json.js";
+import { asObject, storedBool, storedString, storedTime } from "../../framework/stored-json.js";
 import { STORAGE } from "./storage-keys.js";
 
 export interface AccessListEntry {

@@ -5,7 +5,7 @@
 // the next entry once the mount is cleaned up.
 import type { Logger, Storage } from "../../logical/index.js";
 import { StoredValueError } from "../../framework/index.js";
-import { asObject, storedTime } from "./stored-json.js";
+import { asObject, storedTime } from "../../framework/stored-json.js";
 import { STORAGE } from "./storage-keys.js";
 
 export type ListName = "accessList" | "denyList";

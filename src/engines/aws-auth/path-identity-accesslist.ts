@@ -5,7 +5,7 @@ import { definePath, field, genericNameRegex, jsonCollection } from "../../frame
 import { errorResponse, listResponse, type Request, type Response } from "../../logical/index.js";
 import { goTimeText } from "./go-time.js";
 import { accessList } from "./list-storage.js";
-import { asObject, storedBool, storedString, storedTime, type JsonObject } from "./stored-json.js";
+import { asObject, storedBool, storedString, storedTime, type JsonObject } from "../../framework/stored-json.js";
 import { STORAGE } from "./storage-keys.js";
 
 const OPERATION_PREFIX = "aws";

@@ -7,7 +7,7 @@ import { goTimeJson } from "./go-time.js";
 import { denyListKey } from "./list-storage.js";
 import { storedTimeText } from "./path-identity-accesslist.js";
 import { readRole } from "./role-storage.js";
-import { asObject, storedTime } from "./stored-json.js";
+import { asObject, storedTime } from "../../framework/stored-json.js";
 import { STORAGE } from "./storage-keys.js";
 
 const OPERATION_PREFIX = "aws";

@@ -13,7 +13,7 @@ import { putJson, type Storage } from "../../logical/index.js";
 import { ROLE_STORAGE_VERSION, type AuthType, type AwsAuthRole } from "./role-model.js";
 import { upgradeStoredBinds, type StoredBinds } from "./role-upgrade.js";
 import { STORAGE } from "./storage-keys.js";
-import { asObject, storedBool, storedInt, storedString, storedStrings, type JsonObject } from "./stored-json.js";
+import { asObject, storedBool, storedInt, storedString, storedStrings, type JsonObject } from "../../framework/stored-json.js";
 
 
 function nanos(stored: JsonObject, key: string): bigint {

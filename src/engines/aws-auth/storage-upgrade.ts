@@ -9,7 +9,7 @@ import { needsPrincipalIdResolution } from "./role-upgrade.js";
 import { ROLE_STORAGE_VERSION } from "./role-model.js";
 import { listRoles, readRawRole, roleFromStorage, storedRoleVersion, writeRole } from "./role-storage.js";
 import { STORAGE } from "./storage-keys.js";
-import { asObject, storedBool, storedInt, storedString } from "./stored-json.js";
+import { asObject, storedBool, storedInt, storedString } from "../../framework/stored-json.js";
 import { resolveArnToUniqueId } from "./unique-ids.js";
 
 /** The mount-wide storage version this code writes (upstream's currentAwsVersion). */

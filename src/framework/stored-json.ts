@@ -1,5 +1,5 @@
-// Small checks for values read back from storage: a stored entry that does not have the shape
-// Vault writes is reported with its key (StoredValueError) instead of failing later.
+// Small checks for values engines read back from storage: a stored entry that does not have the
+// shape Vault writes is reported with its key (StoredValueError) instead of failing later.
 export type JsonObject = Readonly<Record<string, unknown>>;
 
 export function asObject(value: unknown): JsonObject {

@@ -1,0 +1,1 @@
+export { azureAuthBackendSpec, createAzureAuthBackend } from "./backend.js";
